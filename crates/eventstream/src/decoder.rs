@@ -358,3 +358,381 @@ impl<'a> Reader<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A frame with valid CRCs around arbitrary header bytes.
+    fn raw_frame(headers: &[u8], payload: &[u8]) -> BytesMut {
+        let total = (16 + headers.len() + payload.len()) as u32;
+        raw_frame_with_lengths(total, headers.len() as u32, headers, payload)
+    }
+
+    /// A frame with valid CRCs and the given length fields, whatever the content.
+    fn raw_frame_with_lengths(
+        total: u32,
+        headers_len: u32,
+        headers: &[u8],
+        payload: &[u8],
+    ) -> BytesMut {
+        let mut f = Vec::new();
+        f.extend_from_slice(&total.to_be_bytes());
+        f.extend_from_slice(&headers_len.to_be_bytes());
+        let prelude_crc = crc32(&f);
+        f.extend_from_slice(&prelude_crc.to_be_bytes());
+        f.extend_from_slice(headers);
+        f.extend_from_slice(payload);
+        let message_crc = crc32(&f);
+        f.extend_from_slice(&message_crc.to_be_bytes());
+        BytesMut::from(&f[..])
+    }
+
+    fn decode_one(buf: &mut BytesMut) -> Result<Option<Message>, Error> {
+        Decoder::new().decode(buf)
+    }
+
+    #[test]
+    fn decodes_all_value_types() {
+        let mut headers = Vec::new();
+        headers.extend_from_slice(b"\x01t\x00");
+        headers.extend_from_slice(b"\x01f\x01");
+        headers.extend_from_slice(b"\x01b\x02\xff");
+        headers.extend_from_slice(b"\x01s\x03\x80\x00");
+        headers.extend_from_slice(b"\x01i\x04\x00\x00\xa0\x0c");
+        headers.extend_from_slice(b"\x01l\x05\x80\x00\x00\x00\x00\x00\x00\x01");
+        headers.extend_from_slice(b"\x01a\x06\x00\x03abc");
+        headers.extend_from_slice(b"\x03str\x07\x00\x02\xc3\xa9");
+        headers.extend_from_slice(b"\x02ts\x08\x00\x00\x00\x00\x00\x84\x5f\xed");
+        headers.extend_from_slice(b"\x01u\x09");
+        headers.extend_from_slice(&(0u8..16).collect::<Vec<_>>());
+        let mut buf = raw_frame(&headers, b"payload");
+        let m = decode_one(&mut buf).unwrap().unwrap();
+        assert!(buf.is_empty());
+        let expected = Message::new(&b"payload"[..])
+            .with_header("t", true)
+            .with_header("f", false)
+            .with_header("b", -1i8)
+            .with_header("s", i16::MIN)
+            .with_header("i", 0xa00c_i32)
+            .with_header("l", i64::MIN + 1)
+            .with_header("a", Bytes::from_static(b"abc"))
+            .with_header("str", "é")
+            .with_header("ts", HeaderValue::Timestamp(8_675_309))
+            .with_header(
+                "u",
+                <[u8; 16]>::try_from((0u8..16).collect::<Vec<_>>()).unwrap(),
+            );
+        assert_eq!(m, expected);
+        // And the encoder writes the very same bytes.
+        assert_eq!(
+            expected.to_bytes().unwrap(),
+            raw_frame(&headers, b"payload").freeze()
+        );
+    }
+
+    #[test]
+    fn payload_and_headers_share_the_frame_allocation() {
+        let mut buf = raw_frame(b"\x01k\x07\x00\x01v", b"0123456789");
+        let frame_start = buf.as_ptr() as usize;
+        let m = decode_one(&mut buf).unwrap().unwrap();
+        assert_eq!(m.payload().as_ptr() as usize, frame_start + 12 + 6);
+        assert_eq!(m.headers()[0].name().as_ptr() as usize, frame_start + 13);
+    }
+
+    #[test]
+    fn prelude_crc_is_checked_with_only_12_bytes() {
+        let mut frame = raw_frame(b"", b"abc");
+        frame[3] ^= 0x01; // total_length
+        let mut buf = BytesMut::from(&frame[..11]);
+        let mut decoder = Decoder::new();
+        assert_eq!(decoder.decode(&mut buf), Ok(None));
+        buf.extend_from_slice(&frame[11..12]);
+        assert!(matches!(
+            decoder.decode(&mut buf),
+            Err(Error::PreludeCrcMismatch { .. })
+        ));
+    }
+
+    #[test]
+    fn prelude_crc_error_names_both_values() {
+        let mut frame = raw_frame(b"", b"");
+        frame[11] ^= 0xff;
+        let stored = u32::from_be_bytes([frame[8], frame[9], frame[10], frame[11]]);
+        assert_eq!(
+            decode_one(&mut frame),
+            Err(Error::PreludeCrcMismatch {
+                expected: stored,
+                actual: stored ^ 0xff
+            })
+        );
+    }
+
+    #[test]
+    fn huge_length_fails_at_once_without_buffering() {
+        let mut buf = raw_frame_with_lengths(u32::MAX, 0, b"", b"");
+        buf.truncate(12);
+        let capacity = buf.capacity();
+        assert_eq!(
+            decode_one(&mut buf),
+            Err(Error::MessageTooLarge {
+                total_length: u64::from(u32::MAX),
+                max: DEFAULT_MAX_MESSAGE_SIZE as u64
+            })
+        );
+        assert_eq!(buf.capacity(), capacity);
+    }
+
+    #[test]
+    fn cap_is_configurable_and_inclusive() {
+        let frame = raw_frame(b"", &[7; 100]);
+        let mut decoder = Decoder::with_max_message_size(116);
+        assert!(decoder.decode(&mut frame.clone()).unwrap().is_some());
+        let mut decoder = Decoder::with_max_message_size(115);
+        assert_eq!(
+            decoder.decode(&mut frame.clone()),
+            Err(Error::MessageTooLarge {
+                total_length: 116,
+                max: 115
+            })
+        );
+        assert_eq!(
+            Decoder::new().max_message_size(),
+            16 + 128 * 1024 + 24 * 1024 * 1024
+        );
+    }
+
+    #[test]
+    fn incomplete_frame_reserves_exactly_the_frame() {
+        let frame = raw_frame(b"", &[1; 5000]);
+        let mut buf = BytesMut::from(&frame[..12]);
+        let mut decoder = Decoder::new();
+        assert_eq!(decoder.decode(&mut buf), Ok(None));
+        assert!(buf.capacity() >= frame.len());
+        assert!(buf.capacity() < 2 * frame.len());
+    }
+
+    #[test]
+    fn rejects_short_total_length() {
+        let mut buf = raw_frame_with_lengths(15, 0, b"", b"");
+        assert_eq!(
+            decode_one(&mut buf),
+            Err(Error::MessageTooShort { total_length: 15 })
+        );
+    }
+
+    #[test]
+    fn rejects_headers_length_past_the_payload() {
+        let mut buf = raw_frame_with_lengths(20, 5, b"", b"abcd");
+        assert_eq!(
+            decode_one(&mut buf),
+            Err(Error::HeadersLengthOutOfRange {
+                headers_length: 5,
+                total_length: 20
+            })
+        );
+        // Exactly total - 16 is allowed (here the last header byte is then cut short).
+        let mut buf = raw_frame_with_lengths(20, 4, b"\x01a\x00", b"\x05");
+        assert!(matches!(
+            decode_one(&mut buf),
+            Err(Error::TruncatedHeader { .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_headers_over_their_cap() {
+        let headers = b"\x01a\x06\x00\x10aaaaaaaaaaaaaaaa";
+        let mut decoder = Decoder::new();
+        decoder.set_max_headers_size(headers.len() - 1);
+        assert_eq!(
+            decoder.decode(&mut raw_frame(headers, b"")),
+            Err(Error::HeadersTooLarge {
+                headers_length: headers.len() as u64,
+                max: headers.len() as u64 - 1
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_empty_header_name() {
+        assert_eq!(
+            decode_one(&mut raw_frame(b"\x00\x00", b"")),
+            Err(Error::InvalidHeaderNameLength {
+                offset: 12,
+                length: 0
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_truncated_headers() {
+        // Name runs past the header section.
+        assert_eq!(
+            decode_one(&mut raw_frame(b"\x05ab", b"payload")),
+            Err(Error::TruncatedHeader {
+                offset: 13,
+                needed: 5,
+                remaining: 2
+            })
+        );
+        // Missing type byte.
+        assert_eq!(
+            decode_one(&mut raw_frame(b"\x01a", b"")),
+            Err(Error::TruncatedHeader {
+                offset: 14,
+                needed: 1,
+                remaining: 0
+            })
+        );
+        // Int32 cut short.
+        assert!(matches!(
+            decode_one(&mut raw_frame(b"\x01a\x04\x00\x00", b"")),
+            Err(Error::TruncatedHeader { needed: 4, .. })
+        ));
+        // String length past the end.
+        assert!(matches!(
+            decode_one(&mut raw_frame(b"\x01a\x07\x00\x09abc", b"")),
+            Err(Error::TruncatedHeader { needed: 9, .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_unknown_types() {
+        for type_byte in [10u8, 11, 0x7f, 0xff] {
+            assert_eq!(
+                decode_one(&mut raw_frame(&[1, b'x', type_byte], b"")),
+                Err(Error::UnknownHeaderType {
+                    name: "x".into(),
+                    type_id: type_byte
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_utf8() {
+        assert_eq!(
+            decode_one(&mut raw_frame(b"\x02a\xff\x00", b"")),
+            Err(Error::InvalidHeaderNameUtf8 {
+                offset: 13,
+                valid_up_to: 1
+            })
+        );
+        assert_eq!(
+            decode_one(&mut raw_frame(b"\x01k\x07\x00\x03ab\xc3", b"")),
+            Err(Error::InvalidStringUtf8 {
+                name: "k".into(),
+                valid_up_to: 2
+            })
+        );
+        // Byte arrays need not be UTF-8.
+        assert!(decode_one(&mut raw_frame(b"\x01k\x06\x00\x01\xff", b"")).is_ok());
+    }
+
+    #[test]
+    fn rejects_repeated_names() {
+        assert_eq!(
+            decode_one(&mut raw_frame(b"\x01a\x00\x01b\x00\x01a\x01", b"")),
+            Err(Error::DuplicateHeader { name: "a".into() })
+        );
+        // Many headers take the sorting path.
+        let mut headers = Vec::new();
+        for i in 0..100u8 {
+            headers.extend_from_slice(&[2, b'h', i, 0]);
+        }
+        assert_eq!(
+            decode_one(&mut raw_frame(&headers, b"")).map(|m| m.map(|m| m.headers().len())),
+            Ok(Some(100))
+        );
+        headers.extend_from_slice(&[2, b'h', 42, 1]);
+        assert_eq!(
+            decode_one(&mut raw_frame(&headers, b"")),
+            Err(Error::DuplicateHeader { name: "h*".into() })
+        );
+    }
+
+    #[test]
+    fn message_crc_error_names_both_values() {
+        let mut frame = raw_frame(b"", b"abc");
+        let n = frame.len();
+        let stored = u32::from_be_bytes([frame[n - 4], frame[n - 3], frame[n - 2], frame[n - 1]]);
+        frame[12] ^= 0x20;
+        let actual = crc32(&frame[..n - 4]);
+        assert_eq!(
+            decode_one(&mut frame),
+            Err(Error::MessageCrcMismatch {
+                expected: stored,
+                actual
+            })
+        );
+    }
+
+    #[test]
+    fn errors_are_sticky() {
+        let good = raw_frame(b"", b"ok");
+        let mut bad = raw_frame(b"", b"ok");
+        bad[13] ^= 1;
+        let mut decoder = Decoder::new();
+        let mut buf = bad;
+        buf.extend_from_slice(&good);
+        let first = decoder.decode(&mut buf).unwrap_err();
+        assert!(decoder.is_failed());
+        assert_eq!(decoder.decode(&mut buf), Err(first.clone()));
+        assert_eq!(decoder.decode(&mut good.clone()), Err(first.clone()));
+        assert_eq!(decoder.decode_eof(&mut BytesMut::new()), Err(first));
+    }
+
+    #[test]
+    fn clean_end_and_unexpected_end_differ() {
+        let frame = raw_frame(b"\x01a\x00", b"xyz");
+        let mut decoder = Decoder::new();
+        let mut buf = frame.clone();
+        assert!(decoder.decode_eof(&mut buf).unwrap().is_some());
+        assert_eq!(decoder.decode_eof(&mut buf), Ok(None));
+
+        // Inside the prelude: the length is not known yet.
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode_eof(&mut BytesMut::from(&frame[..5])),
+            Err(Error::UnexpectedEof {
+                buffered: 5,
+                total_length: None
+            })
+        );
+        assert!(decoder.is_failed());
+
+        // Inside the body.
+        let mut decoder = Decoder::new();
+        assert_eq!(
+            decoder.decode_eof(&mut BytesMut::from(&frame[..frame.len() - 1])),
+            Err(Error::UnexpectedEof {
+                buffered: frame.len() - 1,
+                total_length: Some(frame.len() as u32)
+            })
+        );
+    }
+
+    #[test]
+    fn byte_at_a_time_gives_the_same_messages() {
+        let mut wire = raw_frame(b"\x01a\x04\x00\x00\x00\x01", b"first");
+        wire.extend_from_slice(&raw_frame(b"", b""));
+        wire.extend_from_slice(&raw_frame(b"\x02bb\x07\x00\x01z", b"third"));
+        let expected: Vec<Message> = {
+            let mut buf = wire.clone();
+            let mut d = Decoder::new();
+            std::iter::from_fn(|| d.decode(&mut buf).unwrap()).collect()
+        };
+        assert_eq!(expected.len(), 3);
+        let mut decoder = Decoder::new();
+        let mut buf = BytesMut::new();
+        let mut got = Vec::new();
+        for &b in wire.iter() {
+            buf.extend_from_slice(&[b]);
+            while let Some(m) = decoder.decode(&mut buf).unwrap() {
+                got.push(m);
+            }
+        }
+        assert_eq!(decoder.decode_eof(&mut buf), Ok(None));
+        assert_eq!(got, expected);
+    }
+}
