@@ -6,6 +6,8 @@ pub mod credentials;
 mod env;
 pub mod family;
 pub mod options;
+mod routing;
+pub mod transport;
 
 pub use env::Env;
 pub use options::{

@@ -1,0 +1,406 @@
+//! The HTTP transport: a pooled hyper client over rustls, with timeouts.
+//!
+//! [`Transport`] is deliberately small and service-agnostic so that other AWS
+//! calls of this crate (STS, container and instance metadata credential
+//! endpoints) reuse the same connection pool and timeout rules:
+//!
+//! - **connect timeout**: TCP connect (and, for `https`, the TLS handshake is
+//!   bounded by the first-byte timeout);
+//! - **first-byte timeout**: from sending the request until the response
+//!   status and headers arrive;
+//! - **idle timeout**: the longest gap between two chunks of a response body
+//!   (for event streams: between two events);
+//! - **request timeout** (optional): a deadline for the whole exchange, applied
+//!   by the caller with [`Transport::request_timeout`].
+//!
+//! `https` uses rustls with the webpki (Mozilla) roots, or the platform's
+//! native roots when asked; plain `http` is allowed for local endpoints such as
+//! the emulator.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+/// Which certificate roots `https` connections trust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum TlsRoots {
+    /// The Mozilla roots compiled into the binary (`webpki-roots`). The default.
+    #[default]
+    WebPki,
+    /// The operating system's certificate store (`rustls-native-certs`).
+    Native,
+}
+
+/// Connection and timeout settings of a [`Transport`].
+///
+/// Every field documents its default; set them through
+/// [`crate::BedrockBuilder`] or directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HttpSettings {
+    /// TCP connect timeout. Default is 10 s.
+    pub connect_timeout: Option<Duration>,
+    /// Time from sending a request until its response headers arrive. A
+    /// non-streaming Converse call answers only when the model has finished,
+    /// so this must cover a whole generation. Default is 10 minutes.
+    pub first_byte_timeout: Option<Duration>,
+    /// Longest gap between two chunks of a response body (for ConverseStream:
+    /// between two events). Default is 2 minutes.
+    pub idle_timeout: Option<Duration>,
+    /// Deadline for a whole call: for Converse until the body is read, for
+    /// ConverseStream until the response headers arrive (the open stream is
+    /// then bounded by the idle timeout). Default is none.
+    pub request_timeout: Option<Duration>,
+    /// Idle connections kept per host. Default is 32.
+    pub pool_max_idle_per_host: usize,
+    /// How long an idle pooled connection is kept. Default is 90 s.
+    pub pool_idle_timeout: Option<Duration>,
+    /// The trusted roots for `https`. Default is [`TlsRoots::WebPki`].
+    pub tls_roots: TlsRoots,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Some(Duration::from_secs(10)),
+            first_byte_timeout: Some(Duration::from_secs(600)),
+            idle_timeout: Some(Duration::from_secs(120)),
+            request_timeout: None,
+            pool_max_idle_per_host: 32,
+            pool_idle_timeout: Some(Duration::from_secs(90)),
+            tls_roots: TlsRoots::WebPki,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Setup,
+    Connect,
+    Timeout(TimeoutKind),
+    Io,
+    BodyTooLarge,
+}
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The response headers did not arrive in time.
+    FirstByte,
+    /// The body stalled between two chunks.
+    Idle,
+    /// The whole call ran over its deadline.
+    Request,
+}
+
+/// A transport failure: connection, TLS, I/O, timeout or an oversized body.
+///
+/// Opaque: use the predicates. The `Display` text is not a stable interface.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: Kind,
+    after: Option<Duration>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl TransportError {
+    fn new(
+        kind: Kind,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Self {
+        Self {
+            kind,
+            after: None,
+            source: Some(source.into()),
+        }
+    }
+
+    pub(crate) fn timeout(kind: TimeoutKind, after: Duration) -> Self {
+        Self {
+            kind: Kind::Timeout(kind),
+            after: Some(after),
+            source: None,
+        }
+    }
+
+    /// Whether a timeout fired (see [`TransportError::timeout_kind`]).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, Kind::Timeout(_))
+    }
+
+    /// Which timeout fired, if one did.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self.kind {
+            Kind::Timeout(k) => Some(k),
+            _ => None,
+        }
+    }
+
+    /// Whether the connection could not be established.
+    pub fn is_connect(&self) -> bool {
+        self.kind == Kind::Connect
+    }
+
+    /// Whether the response body exceeded the caller's size limit.
+    pub fn is_body_too_large(&self) -> bool {
+        self.kind == Kind::BodyTooLarge
+    }
+
+    /// Whether retrying may help (connect failures, I/O errors, first-byte and
+    /// idle timeouts).
+    pub fn is_retryable(&self) -> bool {
+        match self.kind {
+            Kind::Connect | Kind::Io => true,
+            Kind::Timeout(k) => k != TimeoutKind::Request,
+            Kind::Setup | Kind::BodyTooLarge => false,
+        }
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            Kind::Setup => f.write_str("could not set up the HTTP client")?,
+            Kind::Connect => f.write_str("could not connect")?,
+            Kind::Timeout(TimeoutKind::FirstByte) => {
+                f.write_str("timed out waiting for the response headers")?
+            }
+            Kind::Timeout(TimeoutKind::Idle) => {
+                f.write_str("timed out waiting for more of the response body")?
+            }
+            Kind::Timeout(TimeoutKind::Request) => {
+                f.write_str("the request ran over its deadline")?
+            }
+            Kind::Io => f.write_str("HTTP exchange failed")?,
+            Kind::BodyTooLarge => f.write_str("response body too large")?,
+        }
+        if let Some(after) = self.after {
+            write!(f, " after {after:?}")?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+            // hyper-util's error hides the cause (e.g. "connection refused") one level down.
+            let mut cause = source.source();
+            while let Some(c) = cause {
+                write!(f, ": {c}")?;
+                cause = c.source();
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl From<TransportError> for goai_core::Error {
+    fn from(e: TransportError) -> Self {
+        match e.kind {
+            Kind::Timeout(_) if e.after.is_some() && !e.is_retryable() => {
+                Self::Timeout { after: e.after }
+            }
+            _ => Self::Transport {
+                message: e.to_string(),
+                retryable: e.is_retryable(),
+                source: Some(std::sync::Arc::new(e)),
+            },
+        }
+    }
+}
+
+type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// A pooled HTTP/1.1 + HTTP/2 client with the timeouts of [`HttpSettings`].
+///
+/// Cheap to clone: clones share the connection pool.
+#[derive(Clone)]
+pub struct Transport {
+    client: HyperClient,
+    settings: HttpSettings,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// Builds a client with `settings`.
+    ///
+    /// # Errors
+    ///
+    /// When TLS cannot be set up (e.g. [`TlsRoots::Native`] and no usable
+    /// certificate in the system store).
+    pub fn new(settings: HttpSettings) -> Result<Self, TransportError> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(settings.connect_timeout);
+        http.set_nodelay(true);
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let builder = hyper_rustls::HttpsConnectorBuilder::new();
+        let builder = match settings.tls_roots {
+            TlsRoots::WebPki => builder
+                .with_provider_and_webpki_roots(provider)
+                .map_err(|e| TransportError::new(Kind::Setup, e))?,
+            TlsRoots::Native => builder
+                .with_provider_and_native_roots(provider)
+                .map_err(|e| TransportError::new(Kind::Setup, e))?,
+        };
+        let connector = builder
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let mut client = Client::builder(TokioExecutor::new());
+        client
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .pool_max_idle_per_host(settings.pool_max_idle_per_host)
+            .pool_idle_timeout(settings.pool_idle_timeout);
+        Ok(Self {
+            client: client.build(connector),
+            settings,
+        })
+    }
+
+    /// The settings this transport was built with.
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    /// The overall deadline configured for a call, if any.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        self.settings.request_timeout
+    }
+
+    /// Sends `request` and waits (at most the first-byte timeout) for the
+    /// response status and headers. The body is left unread.
+    ///
+    /// # Errors
+    ///
+    /// Connect, TLS and I/O failures, and the first-byte timeout.
+    pub async fn send(
+        &self,
+        request: http::Request<Full<Bytes>>,
+    ) -> Result<http::Response<Incoming>, TransportError> {
+        let fut = self.client.request(request);
+        let result = match self.settings.first_byte_timeout {
+            Some(limit) => tokio::time::timeout(limit, fut)
+                .await
+                .map_err(|_| TransportError::timeout(TimeoutKind::FirstByte, limit))?,
+            None => fut.await,
+        };
+        result.map_err(|e| {
+            let kind = if e.is_connect() {
+                Kind::Connect
+            } else {
+                Kind::Io
+            };
+            TransportError::new(kind, e)
+        })
+    }
+
+    /// Waits for the next chunk of `body` (at most the idle timeout).
+    /// `Ok(None)` means the body ended cleanly.
+    ///
+    /// # Errors
+    ///
+    /// I/O failures (including a reset connection) and the idle timeout.
+    pub async fn next_chunk(&self, body: &mut Incoming) -> Result<Option<Bytes>, TransportError> {
+        loop {
+            let frame = match self.settings.idle_timeout {
+                Some(limit) => tokio::time::timeout(limit, body.frame())
+                    .await
+                    .map_err(|_| TransportError::timeout(TimeoutKind::Idle, limit))?,
+                None => body.frame().await,
+            };
+            match frame {
+                None => return Ok(None),
+                Some(Err(e)) => return Err(TransportError::new(Kind::Io, e)),
+                Some(Ok(frame)) => {
+                    // Trailers carry nothing we use; skip them.
+                    if let Ok(data) = frame.into_data()
+                        && !data.is_empty()
+                    {
+                        return Ok(Some(data));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads a whole body of at most `limit` bytes, each chunk within the idle timeout.
+    ///
+    /// # Errors
+    ///
+    /// I/O failures, the idle timeout, and bodies longer than `limit`.
+    pub async fn read_body(
+        &self,
+        body: &mut Incoming,
+        limit: usize,
+    ) -> Result<Bytes, TransportError> {
+        let mut buf = BytesMut::new();
+        while let Some(chunk) = self.next_chunk(body).await? {
+            if buf.len().saturating_add(chunk.len()) > limit {
+                return Err(TransportError {
+                    kind: Kind::BodyTooLarge,
+                    after: None,
+                    source: Some(format!("more than {limit} bytes").into()),
+                });
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf.freeze())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_classification() {
+        let idle = TransportError::timeout(TimeoutKind::Idle, Duration::from_secs(1));
+        assert!(idle.is_timeout());
+        assert!(idle.is_retryable());
+        assert_eq!(idle.timeout_kind(), Some(TimeoutKind::Idle));
+        let core: goai_core::Error = idle.into();
+        assert!(core.is_retryable());
+        let deadline = TransportError::timeout(TimeoutKind::Request, Duration::from_secs(1));
+        assert!(!deadline.is_retryable());
+        let core: goai_core::Error = deadline.into();
+        assert!(core.is_timeout());
+    }
+
+    #[tokio::test]
+    async fn connect_refused_is_a_retryable_connect_error() {
+        // Bind then drop a listener to get a port nothing listens on.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        drop(listener);
+        let t = Transport::new(HttpSettings::default()).expect("transport");
+        let req = http::Request::post(format!("http://{addr}/x"))
+            .body(Full::new(Bytes::new()))
+            .expect("request");
+        let err = t.send(req).await.expect_err("nothing listens");
+        assert!(err.is_connect(), "{err}");
+        assert!(err.is_retryable());
+    }
+}
