@@ -1,0 +1,482 @@
+//! The SigV4 canonical request, built into reusable buffers.
+//!
+//! ```text
+//! CanonicalRequest =
+//!   HTTPRequestMethod + '\n' +
+//!   CanonicalURI + '\n' +
+//!   CanonicalQueryString + '\n' +
+//!   CanonicalHeaders + '\n' +
+//!   SignedHeaders + '\n' +
+//!   HexEncode(Hash(RequestPayload))
+//! ```
+//! See <https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html>.
+
+use std::borrow::Cow;
+
+use crate::encoding::{
+    cmp_lowercase, form_decode_into, form_is_plain, is_token, push_lowercase, push_path_as_sent,
+    push_path_encoded, push_uri_encoded,
+};
+use crate::error::Error;
+use crate::request::Target;
+use crate::settings::PercentEncoding;
+
+/// Which headers go into the canonical request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum HeaderPlan<'p> {
+    /// Client side: every request header except the excluded ones, plus `host` when the
+    /// request has none, plus `extras`, which replace request headers of the same name.
+    Sign {
+        excluded: &'static [&'static str],
+        also_excluded: &'p [&'static str],
+        extras: &'p [(&'static str, &'p str)],
+    },
+    /// Server side: exactly the headers named by a received `SignedHeaders` list
+    /// (lower case, `;`-separated, already checked to be sorted and unique).
+    Verify { signed_headers: &'p str },
+}
+
+/// Everything the canonical request is made of.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CanonicalInput<'p> {
+    pub(crate) method: &'p str,
+    pub(crate) target: Target<'p>,
+    pub(crate) headers: &'p [(&'p str, &'p str)],
+    pub(crate) plan: HeaderPlan<'p>,
+    /// Extra query parameters (raw, unencoded), e.g. the presigning ones.
+    pub(crate) extra_params: &'p [(&'static str, &'p str)],
+    /// Add `X-Amz-SignedHeaders` with the computed list to the query (client presigning).
+    pub(crate) signed_headers_param: bool,
+    /// Query parameters left out of the canonical query, by exact (decoded) name; a server
+    /// checking a presigned URL leaves out `X-Amz-Signature`.
+    pub(crate) skip_params: &'p [&'static str],
+    pub(crate) payload_hash: &'p str,
+    pub(crate) encoding: PercentEncoding,
+    pub(crate) normalize_path: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Request(usize),
+    Host,
+    Extra(usize),
+}
+
+/// Reusable buffers; after a few requests, building a canonical request allocates nothing.
+#[derive(Debug, Default)]
+pub(crate) struct Canonicalizer {
+    /// The canonical request of the last build.
+    pub(crate) out: String,
+    /// The `SignedHeaders` value of the last build.
+    pub(crate) signed_headers: String,
+    entries: Vec<Source>,
+    pairs: Vec<(usize, usize, usize)>,
+    query: String,
+    decoded: Vec<u8>,
+    segments: Vec<(usize, usize)>,
+}
+
+fn name_of<'p>(input: &CanonicalInput<'p>, source: Source) -> &'p str {
+    match source {
+        Source::Request(i) => input.headers.get(i).map_or("", |h| h.0),
+        Source::Host => "host",
+        Source::Extra(i) => match input.plan {
+            HeaderPlan::Sign { extras, .. } => extras.get(i).map_or("", |h| h.0),
+            HeaderPlan::Verify { .. } => "",
+        },
+    }
+}
+
+fn value_of<'p>(input: &CanonicalInput<'p>, source: Source) -> &'p str {
+    match source {
+        Source::Request(i) => input.headers.get(i).map_or("", |h| h.1),
+        Source::Host => input.target.host.unwrap_or(""),
+        Source::Extra(i) => match input.plan {
+            HeaderPlan::Sign { extras, .. } => extras.get(i).map_or("", |h| h.1),
+            HeaderPlan::Verify { .. } => "",
+        },
+    }
+}
+
+fn check_header(name: &str, value: &str) -> Result<(), Error> {
+    if !is_token(name) {
+        return Err(Error::InvalidHeaderName {
+            name: name.to_owned(),
+        });
+    }
+    // Validation happens while writing too; doing it up front keeps errors independent of
+    // whether the header ends up signed.
+    let mut scratch = NullSink;
+    normalize_value(&mut scratch, value).map_err(|()| Error::InvalidHeaderValue {
+        name: name.to_owned(),
+    })
+}
+
+trait Sink {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char);
+}
+
+impl Sink for String {
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+struct NullSink;
+
+impl Sink for NullSink {
+    fn push_str(&mut self, _: &str) {}
+    fn push(&mut self, _: char) {}
+}
+
+/// Writes a header value trimmed, with runs of spaces collapsed to one and obsolete line
+/// folds (a line break followed by spaces or tabs) replaced by one space.
+/// Fails on other control characters.
+fn normalize_value(out: &mut impl Sink, value: &str) -> Result<(), ()> {
+    let bytes = value.as_bytes();
+    let mut pending_space = false;
+    let mut wrote_any = false;
+    let mut run_start: Option<usize> = None;
+    let flush = |out: &mut dyn Sink, run_start: &mut Option<usize>, end: usize| {
+        if let Some(run) = run_start.take().and_then(|start| value.get(start..end)) {
+            out.push_str(run);
+        }
+    };
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b' ' => {
+                flush(out, &mut run_start, i);
+                pending_space = true;
+                i += 1;
+            }
+            b'\r' | b'\n' => {
+                flush(out, &mut run_start, i);
+                let mut j = i + 1;
+                if b == b'\r' && bytes.get(j) == Some(&b'\n') {
+                    j += 1;
+                }
+                if !matches!(bytes.get(j), Some(b' ' | b'\t')) {
+                    return Err(());
+                }
+                while matches!(bytes.get(j), Some(b' ' | b'\t')) {
+                    j += 1;
+                }
+                pending_space = true;
+                i = j;
+            }
+            b if (b < 0x20 && b != b'\t') || b == 0x7f => return Err(()),
+            _ => {
+                if run_start.is_none() {
+                    if pending_space && wrote_any {
+                        out.push(' ');
+                    }
+                    pending_space = false;
+                    wrote_any = true;
+                    run_start = Some(i);
+                }
+                i += 1;
+            }
+        }
+    }
+    flush(out, &mut run_start, bytes.len());
+    Ok(())
+}
+
+impl Canonicalizer {
+    /// Builds the canonical request into `self.out` and the signed header list into
+    /// `self.signed_headers`. The query parameters in `input.extra_params` are added to the
+    /// request's own; `X-Amz-SignedHeaders` too when asked.
+    pub(crate) fn build(&mut self, input: &CanonicalInput<'_>) -> Result<(), Error> {
+        if !is_token(input.method) {
+            return Err(Error::InvalidMethod {
+                method: input.method.to_owned(),
+            });
+        }
+        self.select_headers(input)?;
+
+        self.out.clear();
+        self.out.push_str(input.method);
+        self.out.push('\n');
+        self.write_path(input.target.path, input.encoding, input.normalize_path);
+        self.out.push('\n');
+        self.write_query(input);
+        self.out.push('\n');
+        self.write_headers(input);
+        self.out.push('\n');
+        self.out.push_str(&self.signed_headers);
+        self.out.push('\n');
+        self.out.push_str(input.payload_hash);
+        Ok(())
+    }
+
+    fn select_headers(&mut self, input: &CanonicalInput<'_>) -> Result<(), Error> {
+        self.entries.clear();
+        self.signed_headers.clear();
+        match input.plan {
+            HeaderPlan::Sign {
+                excluded,
+                also_excluded,
+                extras,
+            } => {
+                let is_excluded = |name: &str| {
+                    excluded
+                        .iter()
+                        .chain(also_excluded)
+                        .any(|e| e.eq_ignore_ascii_case(name))
+                };
+                let mut has_host = false;
+                for (i, (name, value)) in input.headers.iter().enumerate() {
+                    check_header(name, value)?;
+                    has_host |= name.eq_ignore_ascii_case("host");
+                    let overridden = extras.iter().any(|(e, _)| e.eq_ignore_ascii_case(name));
+                    if !overridden && !is_excluded(name) {
+                        self.entries.push(Source::Request(i));
+                    }
+                }
+                if !has_host && !is_excluded("host") {
+                    match input.target.host {
+                        Some(host) => {
+                            check_header("host", host)?;
+                            self.entries.push(Source::Host);
+                        }
+                        None => return Err(Error::MissingHost),
+                    }
+                }
+                for (i, (name, value)) in extras.iter().enumerate() {
+                    check_header(name, value)?;
+                    if !is_excluded(name) {
+                        self.entries.push(Source::Extra(i));
+                    }
+                }
+                self.entries
+                    .sort_by(|a, b| cmp_lowercase(name_of(input, *a), name_of(input, *b)));
+                let mut previous: Option<&str> = None;
+                for &entry in &self.entries {
+                    let name = name_of(input, entry);
+                    if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+                        continue;
+                    }
+                    if previous.is_some() {
+                        self.signed_headers.push(';');
+                    }
+                    push_lowercase(&mut self.signed_headers, name);
+                    previous = Some(name);
+                }
+            }
+            HeaderPlan::Verify { signed_headers } => {
+                for wanted in signed_headers.split(';') {
+                    let before = self.entries.len();
+                    for (i, (name, value)) in input.headers.iter().enumerate() {
+                        if name.eq_ignore_ascii_case(wanted) {
+                            check_header(name, value)?;
+                            self.entries.push(Source::Request(i));
+                        }
+                    }
+                    if self.entries.len() == before {
+                        return Err(Error::MissingSignedHeader {
+                            name: wanted.to_owned(),
+                        });
+                    }
+                }
+                self.signed_headers.push_str(signed_headers);
+            }
+        }
+        Ok(())
+    }
+
+    fn write_headers(&mut self, input: &CanonicalInput<'_>) {
+        let mut previous: Option<&str> = None;
+        for &entry in &self.entries {
+            let name = name_of(input, entry);
+            if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+                self.out.push(',');
+            } else {
+                if previous.is_some() {
+                    self.out.push('\n');
+                }
+                push_lowercase(&mut self.out, name);
+                self.out.push(':');
+                previous = Some(name);
+            }
+            // Values were validated in `select_headers`.
+            let _ = normalize_value(&mut self.out, value_of(input, entry));
+        }
+        if previous.is_some() {
+            self.out.push('\n');
+        }
+    }
+
+    fn write_path(&mut self, path: &str, encoding: PercentEncoding, normalize: bool) {
+        let push = match encoding {
+            PercentEncoding::Double => push_path_encoded,
+            PercentEncoding::Single => push_path_as_sent,
+        };
+        if path.is_empty() {
+            self.out.push('/');
+            return;
+        }
+        if !normalize || !(path.contains('.') || path.contains("//")) {
+            if !path.starts_with('/') {
+                self.out.push('/');
+            }
+            push(&mut self.out, path);
+            return;
+        }
+        // RFC 3986 section 5.2.4 "Remove Dot Segments"; empty segments are dropped too.
+        self.segments.clear();
+        let mut offset = 0;
+        for segment in path.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => {
+                    self.segments.pop();
+                }
+                _ => self.segments.push((offset, offset + segment.len())),
+            }
+            offset += segment.len() + 1;
+        }
+        for &(start, end) in &self.segments {
+            self.out.push('/');
+            push(&mut self.out, path.get(start..end).unwrap_or(""));
+        }
+        let ends_with_segment = |s: &str| {
+            path.strip_suffix(s)
+                .is_some_and(|head| head.is_empty() || head.ends_with('/'))
+        };
+        let trailing_slash =
+            path.ends_with('/') || ends_with_segment(".") || ends_with_segment("..");
+        if self.segments.is_empty() || trailing_slash {
+            self.out.push('/');
+        }
+    }
+
+    fn write_query(&mut self, input: &CanonicalInput<'_>) {
+        self.pairs.clear();
+        self.query.clear();
+        if let Some(raw) = input.target.query {
+            for piece in raw.split('&').filter(|p| !p.is_empty()) {
+                let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+                let start = self.query.len();
+                self.push_form_component(key);
+                let encoded_key = self.query.get(start..).unwrap_or("");
+                if input.skip_params.contains(&encoded_key) {
+                    self.query.truncate(start);
+                    continue;
+                }
+                let mid = self.query.len();
+                self.push_form_component(value);
+                self.pairs.push((start, mid, self.query.len()));
+            }
+        }
+        let signed_headers_param = input
+            .signed_headers_param
+            .then_some(("X-Amz-SignedHeaders", self.signed_headers.as_str()));
+        for (key, value) in input
+            .extra_params
+            .iter()
+            .copied()
+            .chain(signed_headers_param)
+        {
+            let start = self.query.len();
+            push_uri_encoded(&mut self.query, key);
+            let mid = self.query.len();
+            push_uri_encoded(&mut self.query, value);
+            self.pairs.push((start, mid, self.query.len()));
+        }
+        let query = self.query.as_str();
+        let key = |&(s, m, _): &(usize, usize, usize)| query.get(s..m).unwrap_or("");
+        let value = |&(_, m, e): &(usize, usize, usize)| query.get(m..e).unwrap_or("");
+        self.pairs
+            .sort_unstable_by(|a, b| key(a).cmp(key(b)).then_with(|| value(a).cmp(value(b))));
+        for (i, pair) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                self.out.push('&');
+            }
+            self.out.push_str(key(pair));
+            self.out.push('=');
+            self.out.push_str(value(pair));
+        }
+    }
+
+    /// Decodes a form component and appends it URI-encoded to `self.query`.
+    fn push_form_component(&mut self, component: &str) {
+        if form_is_plain(component) {
+            push_uri_encoded(&mut self.query, component);
+        } else {
+            form_decode_into(component, &mut self.decoded);
+            let text = String::from_utf8_lossy(&self.decoded);
+            let text: &str = match &text {
+                Cow::Borrowed(s) => s,
+                Cow::Owned(s) => s.as_str(),
+            };
+            push_uri_encoded(&mut self.query, text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalized(value: &str) -> Result<String, ()> {
+        let mut s = String::new();
+        normalize_value(&mut s, value).map(|()| s)
+    }
+
+    #[test]
+    fn header_values_are_trimmed_and_folded() {
+        assert_eq!(normalized("  a   b  c  ").unwrap(), "a b c");
+        assert_eq!(normalized("\"a   b   c\"").unwrap(), "\"a b c\"");
+        assert_eq!(
+            normalized("value1\n  value2\n     value3").unwrap(),
+            "value1 value2 value3"
+        );
+        assert_eq!(normalized("a\r\n\tb").unwrap(), "a b");
+        assert_eq!(normalized("a\tb").unwrap(), "a\tb");
+        assert_eq!(normalized("").unwrap(), "");
+        assert_eq!(normalized("   ").unwrap(), "");
+        assert_eq!(normalized("\u{e9}  \u{e9}").unwrap(), "\u{e9} \u{e9}");
+        assert!(normalized("a\nb").is_err());
+        assert!(normalized("a\n").is_err());
+        assert!(normalized("a\0b").is_err());
+        assert!(normalized("a\u{7f}").is_err());
+    }
+
+    fn canonical_path(path: &str, encoding: PercentEncoding, normalize: bool) -> String {
+        let mut c = Canonicalizer::default();
+        c.write_path(path, encoding, normalize);
+        c.out
+    }
+
+    #[test]
+    fn paths() {
+        use PercentEncoding::{Double, Single};
+        let cases = [
+            ("", "/"),
+            ("/", "/"),
+            ("/foo", "/foo"),
+            ("/foo/bar/", "/foo/bar/"),
+            ("//example//", "/example/"),
+            ("/./example", "/example"),
+            ("/example1/example2/../..", "/"),
+            ("/example/..", "/"),
+            ("/a/b/.", "/a/b/"),
+            ("/a/b/..", "/a/"),
+            ("/../foo", "/foo"),
+            ("/a/.b/..c", "/a/.b/..c"),
+            ("/model/x-v1%3A0/converse", "/model/x-v1%253A0/converse"),
+            ("/example space/", "/example%20space/"),
+        ];
+        for (path, expected) in cases {
+            assert_eq!(canonical_path(path, Double, true), expected, "{path}");
+        }
+        assert_eq!(canonical_path("//example//", Double, false), "//example//");
+        assert_eq!(canonical_path("/a/%3A:b", Single, false), "/a/%3A:b");
+        assert_eq!(canonical_path("/a/%3A:b", Double, false), "/a/%253A%3Ab");
+    }
+}

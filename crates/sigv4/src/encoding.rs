@@ -1,0 +1,206 @@
+//! Percent-encoding, form decoding and hex helpers shared by the canonicalizers.
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+/// RFC 3986 unreserved characters: never percent-encoded by SigV4.
+pub(crate) fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+fn push_percent(out: &mut String, b: u8) {
+    out.push('%');
+    out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+    out.push(char::from(HEX_UPPER[usize::from(b & 0x0f)]));
+}
+
+/// Appends `s` with every byte that `keep` rejects written as `%XX` (upper-case hex).
+///
+/// `keep` must only accept ASCII bytes, so runs of kept bytes always end on char boundaries.
+fn push_encoded_with(out: &mut String, s: &str, keep: impl Fn(u8) -> bool) {
+    let bytes = s.as_bytes();
+    let mut run_start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !keep(b) {
+            if let Some(run) = s.get(run_start..i) {
+                out.push_str(run);
+            }
+            push_percent(out, b);
+            run_start = i + 1;
+        }
+    }
+    if let Some(run) = s.get(run_start..) {
+        out.push_str(run);
+    }
+}
+
+/// SigV4 `UriEncode`: everything but unreserved characters is encoded.
+pub(crate) fn push_uri_encoded(out: &mut String, s: &str) {
+    push_encoded_with(out, s, is_unreserved);
+}
+
+/// SigV4 `UriEncode` of a path: like [`push_uri_encoded`] but `/` is kept.
+pub(crate) fn push_path_encoded(out: &mut String, s: &str) {
+    push_encoded_with(out, s, |b| is_unreserved(b) || b == b'/');
+}
+
+/// Single-encoding mode: the path is already encoded as sent, so only bytes that cannot
+/// appear on the wire (space, controls, non-ASCII) are encoded.
+pub(crate) fn push_path_as_sent(out: &mut String, s: &str) {
+    push_encoded_with(out, s, |b| b.is_ascii_graphic());
+}
+
+/// Appends `bytes` as lower-case hex.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(b & 0x0f)]));
+    }
+}
+
+/// Writes `bytes` as lower-case hex into a fixed buffer (for 32-byte digests).
+pub(crate) fn hex32(bytes: &[u8]) -> [u8; 64] {
+    let mut out = [b'0'; 64];
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = HEX_LOWER[usize::from(b >> 4)];
+            *lo = HEX_LOWER[usize::from(b & 0x0f)];
+        }
+    }
+    out
+}
+
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes one `application/x-www-form-urlencoded` component into `buf`: `+` is a space and
+/// `%XX` is a byte; a `%` not followed by two hex digits stays as it is.
+pub(crate) fn form_decode_into(s: &str, buf: &mut Vec<u8>) {
+    buf.clear();
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'+' => {
+                buf.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hi = bytes.get(i + 1).copied().and_then(hex_value);
+                let lo = bytes.get(i + 2).copied().and_then(hex_value);
+                if let (Some(hi), Some(lo)) = (hi, lo) {
+                    buf.push(hi << 4 | lo);
+                    i += 3;
+                } else {
+                    buf.push(b'%');
+                    i += 1;
+                }
+            }
+            _ => {
+                buf.push(b);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Whether a form component decodes to itself.
+pub(crate) fn form_is_plain(s: &str) -> bool {
+    !s.bytes().any(|b| b == b'+' || b == b'%')
+}
+
+/// Compares two ASCII-case-insensitive names as their lower-case forms.
+pub(crate) fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes()
+        .map(|c| c.to_ascii_lowercase())
+        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+}
+
+/// Appends an ASCII name in lower case.
+pub(crate) fn push_lowercase(out: &mut String, name: &str) {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        out.push_str(name);
+    }
+}
+
+/// RFC 9110 `tchar`.
+pub(crate) fn is_token(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'.'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'|'
+                        | b'~'
+                )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_encoding() {
+        let mut s = String::new();
+        push_uri_encoded(&mut s, "a b/c:d%e~f\u{1234}+");
+        assert_eq!(s, "a%20b%2Fc%3Ad%25e~f%E1%88%B4%2B");
+        s.clear();
+        push_path_encoded(&mut s, "/model/x-v1%3A0/converse");
+        assert_eq!(s, "/model/x-v1%253A0/converse");
+        s.clear();
+        push_path_as_sent(&mut s, "/a b/%3A:\u{e9}");
+        assert_eq!(s, "/a%20b/%3A:%C3%A9");
+    }
+
+    #[test]
+    fn form_decoding() {
+        let mut buf = Vec::new();
+        form_decode_into("a+b%20c%2B%zz%4", &mut buf);
+        assert_eq!(buf, b"a b c+%zz%4");
+        assert!(form_is_plain("abc=~"));
+        assert!(!form_is_plain("a+b"));
+    }
+
+    #[test]
+    fn hex() {
+        let mut s = String::new();
+        push_hex(&mut s, &[0x00, 0xab, 0xff]);
+        assert_eq!(s, "00abff");
+        let h = hex32(&[0xab; 32]);
+        assert_eq!(&h[..4], b"abab");
+    }
+
+    #[test]
+    fn tokens_and_case() {
+        assert!(is_token("X-Amz-Date"));
+        assert!(!is_token(""));
+        assert!(!is_token("a b"));
+        assert!(!is_token("a:b"));
+        assert_eq!(cmp_lowercase("Host", "host"), std::cmp::Ordering::Equal);
+        assert_eq!(cmp_lowercase("a-b", "A_b"), std::cmp::Ordering::Less);
+        let mut s = String::new();
+        push_lowercase(&mut s, "X-Amz-Date");
+        assert_eq!(s, "x-amz-date");
+    }
+}
