@@ -43,6 +43,8 @@ fn main() -> ExitCode {
     let mut out = BufWriter::new(stdout.lock());
     let mut count: usize = 0;
     let outcome = loop {
+        // Where the next frame starts (a failed frame may already be cut off `buf`).
+        let offset = bytes.len() - buf.len();
         match decoder.decode_eof(&mut buf) {
             Ok(Some(message)) => {
                 count += 1;
@@ -53,7 +55,6 @@ fn main() -> ExitCode {
             }
             Ok(None) => break ExitCode::SUCCESS,
             Err(e) => {
-                let offset = bytes.len() - buf.len();
                 eprintln!("decode: message {} at byte offset {offset}: {e}", count + 1);
                 break ExitCode::from(1);
             }
