@@ -115,3 +115,28 @@ fn every_signed_request_of_the_suite_verifies() {
         }
     }
 }
+
+/// The sample Bedrock case shipped for the README quick start: the model id's `%3A` is
+/// double-encoded in the canonical URI, and the signature verifies server-side.
+#[test]
+fn bedrock_sample_case_double_encodes_the_model_id() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/bedrock-converse-stream");
+    let (context, request) = suite::load(&dir).unwrap();
+    assert_eq!(
+        request.target,
+        "/model/anthropic.claude-3-haiku-20240307-v1%3A0/converse-stream"
+    );
+    let signed = suite::sign(&context, &request, false).unwrap();
+    assert!(
+        signed.canonical_request.starts_with(
+            "POST\n/model/anthropic.claude-3-haiku-20240307-v1%253A0/converse-stream\n\n"
+        ),
+        "{}",
+        signed.canonical_request
+    );
+    assert!(
+        signed
+            .string_to_sign
+            .contains("/us-east-1/bedrock/aws4_request")
+    );
+}

@@ -110,7 +110,10 @@ pub(crate) fn parse_context(text: &str) -> Result<Context, String> {
     }
     // RFC 3339 "2015-08-30T12:36:00Z" -> "20150830T123600Z".
     let timestamp = str_field(&json, "timestamp")?;
-    let compact: String = timestamp.chars().filter(|c| !matches!(c, '-' | ':')).collect();
+    let compact: String = timestamp
+        .chars()
+        .filter(|c| !matches!(c, '-' | ':'))
+        .collect();
     let time = AmzDateTime::parse(&compact).map_err(|e| format!("context.json timestamp: {e}"))?;
     Ok(Context {
         credentials,
