@@ -17,11 +17,14 @@ pub struct InferenceConfiguration {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<u32>,
     /// Sampling temperature, 0 to 1.
+    ///
+    /// The model says `float`; this is `f64` so that `0.7` stays `0.7` through
+    /// `serde_json::Value` (an `f32` would widen to `0.699999988079071`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub temperature: Option<f32>,
-    /// Nucleus sampling mass, 0 to 1.
+    pub temperature: Option<f64>,
+    /// Nucleus sampling mass, 0 to 1 (`f64` for the same reason as `temperature`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub top_p: Option<f32>,
+    pub top_p: Option<f64>,
     /// Sequences that stop generation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stop_sequences: Option<Vec<String>>,
