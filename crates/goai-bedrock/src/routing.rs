@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 /// A cross-region inference profile geography.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Geo {
     /// The id prefix, with its dot.
     pub(crate) prefix: &'static str,
@@ -21,6 +21,14 @@ pub(crate) struct Geo {
     pub(crate) home_region: &'static str,
     matches: fn(&str) -> bool,
 }
+
+impl PartialEq for Geo {
+    fn eq(&self, other: &Self) -> bool {
+        self.prefix == other.prefix
+    }
+}
+
+impl Eq for Geo {}
 
 impl Geo {
     /// Whether `region` can serve this profile.
@@ -94,14 +102,6 @@ pub(crate) fn classify(model_id: &str) -> ModelIdKind {
     match GEOS.iter().find(|g| model_id.starts_with(g.prefix)) {
         Some(geo) => ModelIdKind::Profile(*geo),
         None => ModelIdKind::Bare,
-    }
-}
-
-/// The model id without a cross-region prefix (ARNs and bare ids unchanged).
-pub(crate) fn strip_profile_prefix(model_id: &str) -> &str {
-    match classify(model_id) {
-        ModelIdKind::Profile(geo) => &model_id[geo.prefix.len()..],
-        _ => model_id,
     }
 }
 
@@ -189,8 +189,6 @@ mod tests {
         );
         // A vendor name that merely starts like a geo is not a prefix.
         assert_eq!(classify("usage.model"), ModelIdKind::Bare);
-        assert_eq!(strip_profile_prefix("us-gov.meta.llama3"), "meta.llama3");
-        assert_eq!(strip_profile_prefix("meta.llama3"), "meta.llama3");
     }
 
     #[test]

@@ -1,0 +1,372 @@
+//! One logical Bedrock call: build, authenticate, send, classify, retry.
+//!
+//! Every attempt of a call carries the same `amz-sdk-invocation-id` and an
+//! `amz-sdk-request: attempt=N; max=M` header. Retryable failures (throttling,
+//! 5xx, network errors, retryable stream exceptions before any content) are
+//! retried with the provider's [`RetryPolicy`](goai_core::RetryPolicy). A
+//! `Signature expired` answer corrects the signing clock from the server's
+//! `Date` header and is followed by one re-signed attempt that does not count
+//! as a retry.
+
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use goai_core::{Error, Headers};
+use http::header::{HeaderName, HeaderValue};
+use http_body_util::Full;
+use hyper::body::Incoming;
+
+use crate::client::{Auth, Bedrock, Endpoint};
+use crate::error::{ServiceError, credentials_error};
+use crate::routing;
+
+/// Largest error body read to classify an error (1 MiB).
+pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
+
+/// The user agent sent with every request.
+const USER_AGENT: &str = concat!("goai-rs/", env!("CARGO_PKG_VERSION"), " goai-bedrock");
+
+/// A Converse-family operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    Converse,
+    ConverseStream,
+}
+
+impl Operation {
+    fn path_suffix(self) -> &'static str {
+        match self {
+            Self::Converse => "converse",
+            Self::ConverseStream => "converse-stream",
+        }
+    }
+
+    fn accept(self) -> &'static str {
+        match self {
+            Self::Converse => "application/json",
+            Self::ConverseStream => "application/vnd.amazon.eventstream",
+        }
+    }
+}
+
+/// Where one attempt goes: the model id on the wire and the region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub(crate) model_id: String,
+    pub(crate) region: String,
+}
+
+/// Why an attempt failed.
+#[derive(Debug)]
+pub(crate) enum AttemptError {
+    /// Bedrock answered with an error (HTTP status, or an exception at the
+    /// start of a stream).
+    Service(ServiceError),
+    /// Anything else, already mapped.
+    Other(Error),
+}
+
+impl AttemptError {
+    fn is_retryable(&self) -> bool {
+        match self {
+            Self::Service(e) => e.retryable,
+            Self::Other(e) => e.is_retryable(),
+        }
+    }
+
+    pub(crate) fn into_core(self) -> Error {
+        match self {
+            Self::Service(e) => e.into_core(),
+            Self::Other(e) => e,
+        }
+    }
+}
+
+/// Why a whole call failed: the last error plus the errors of earlier attempts.
+#[derive(Debug)]
+pub(crate) struct CallError {
+    pub(crate) last: AttemptError,
+    pub(crate) earlier: Vec<Error>,
+}
+
+impl CallError {
+    /// The service error, when the call failed with one on its only attempt
+    /// (what the fallback chain reacts to).
+    pub(crate) fn single_service_error(&self) -> Option<&ServiceError> {
+        match &self.last {
+            AttemptError::Service(e) if self.earlier.is_empty() => Some(e),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn into_core(self) -> Error {
+        let last = self.last.into_core();
+        if self.earlier.is_empty() {
+            return last;
+        }
+        let mut attempts = self.earlier;
+        attempts.push(last);
+        Error::RetriesExhausted { attempts }
+    }
+}
+
+/// A fresh id for one logical call (UUID v4 format, from the std hasher's
+/// random keys plus a counter).
+pub(crate) fn invocation_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut words = [0u64; 2];
+    for (i, w) in words.iter_mut().enumerate() {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(n);
+        h.write_usize(i);
+        *w = h.finish();
+    }
+    let hi = (words[0] & 0xffff_ffff_ffff_0fff) | 0x4000;
+    let lo = (words[1] & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+/// Converts response headers into goai-core's header list.
+pub(crate) fn to_headers(map: &http::HeaderMap) -> Headers {
+    map.iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+impl Bedrock {
+    /// The endpoint for `region`: the base URL when configured, else AWS's.
+    fn endpoint(&self, region: &str) -> Endpoint {
+        self.inner
+            .base_url
+            .clone()
+            .unwrap_or_else(|| Endpoint::for_region(region))
+    }
+
+    /// Sends one attempt and returns the successful response (status 2xx),
+    /// with its body unread.
+    async fn attempt(
+        &self,
+        target: &Target,
+        op: Operation,
+        body: &Bytes,
+        request_headers: &Headers,
+        invocation_id: &str,
+        attempt: (u32, u32),
+    ) -> Result<http::Response<Incoming>, AttemptError> {
+        if !routing::is_valid_region(&target.region) {
+            return Err(AttemptError::Other(Error::invalid_request(format!(
+                "region {:?} is not a valid AWS region name",
+                target.region
+            ))));
+        }
+        let url = self
+            .endpoint(&target.region)
+            .url(&routing::model_path(&target.model_id, op.path_suffix()));
+        let amz_request = format!("attempt={}; max={}", attempt.0, attempt.1);
+        let mut headers: Vec<(String, String)> = vec![
+            ("content-type".into(), "application/json".into()),
+            ("accept".into(), op.accept().into()),
+            ("amz-sdk-invocation-id".into(), invocation_id.into()),
+            ("amz-sdk-request".into(), amz_request),
+        ];
+        for (n, v) in self.inner.headers.iter().chain(request_headers.iter()) {
+            if is_reserved_header(n) {
+                continue;
+            }
+            headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(n));
+            headers.push((n.to_ascii_lowercase(), v.to_owned()));
+        }
+        let mut sensitive = Vec::new();
+        match &self.inner.auth {
+            Auth::Bearer(token) => sensitive.push(("authorization", format!("Bearer {}", token.0))),
+            Auth::SigV4(provider) => {
+                let creds = provider
+                    .provide_credentials()
+                    .await
+                    .map_err(|e| AttemptError::Other(credentials_error(e)))?;
+                let signable: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                let added = self
+                    .inner
+                    .signer
+                    .sign(&creds, &target.region, &url, &signable, body)
+                    .map_err(|e| {
+                        AttemptError::Other(Error::invalid_request(format!(
+                            "could not sign the request: {e}"
+                        )))
+                    })?;
+                for (name, value, is_sensitive) in added {
+                    if is_sensitive {
+                        sensitive.push((name, value));
+                    } else {
+                        headers.push((name.to_owned(), value));
+                    }
+                }
+            }
+        }
+        let mut builder = http::Request::post(&url).header(http::header::USER_AGENT, USER_AGENT);
+        for (n, v) in &headers {
+            let name = HeaderName::from_bytes(n.as_bytes()).map_err(|_| {
+                AttemptError::Other(Error::invalid_request(format!("invalid header name {n:?}")))
+            })?;
+            let value = HeaderValue::from_str(v).map_err(|_| {
+                AttemptError::Other(Error::invalid_request(format!(
+                    "invalid value for header {n:?}"
+                )))
+            })?;
+            builder = builder.header(name, value);
+        }
+        for (n, v) in sensitive {
+            let mut value = HeaderValue::from_str(&v).map_err(|_| {
+                AttemptError::Other(Error::invalid_request(format!(
+                    "invalid characters in the {n} header"
+                )))
+            })?;
+            value.set_sensitive(true);
+            builder = builder.header(n, value);
+        }
+        let request = builder.body(Full::new(body.clone())).map_err(|e| {
+            AttemptError::Other(Error::invalid_request(format!("invalid request: {e}")))
+        })?;
+
+        let transport = &self.inner.transport;
+        let response = transport
+            .send(request)
+            .await
+            .map_err(|e| AttemptError::Other(e.into()))?;
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        let headers = to_headers(response.headers());
+        let mut body = response.into_body();
+        let bytes = transport
+            .read_body(&mut body, MAX_ERROR_BODY)
+            .await
+            .unwrap_or_default();
+        Err(AttemptError::Service(ServiceError::from_response(
+            status, headers, &bytes,
+        )))
+    }
+
+    /// Runs a whole call: attempts with retries and clock-skew correction.
+    /// `finish` turns a successful response into the result (reading the body,
+    /// or peeking at the start of a stream); its errors are retried too when
+    /// retryable.
+    pub(crate) async fn call<T, F, Fut>(
+        &self,
+        target: &Target,
+        op: Operation,
+        body: Bytes,
+        request_headers: &Headers,
+        invocation_id: &str,
+        mut finish: F,
+    ) -> Result<T, CallError>
+    where
+        F: FnMut(http::Response<Incoming>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, AttemptError>>,
+    {
+        let policy = &self.inner.retry;
+        let max_attempts = policy.get_max_retries().saturating_add(1);
+        let mut earlier: Vec<Error> = Vec::new();
+        let mut retry_no = 0u32;
+        let mut skew_corrected = false;
+        let mut attempt_no = 1u32;
+        loop {
+            let result = match self
+                .attempt(
+                    target,
+                    op,
+                    &body,
+                    request_headers,
+                    invocation_id,
+                    (attempt_no, max_attempts),
+                )
+                .await
+            {
+                Ok(response) => finish(response).await,
+                Err(e) => Err(e),
+            };
+            attempt_no = attempt_no.saturating_add(1);
+            let err = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            if let AttemptError::Service(se) = &err
+                && se.is_clock_skew()
+                && !skew_corrected
+                && se
+                    .headers
+                    .get("date")
+                    .is_some_and(|d| self.inner.signer.learn_skew(d))
+            {
+                skew_corrected = true;
+                tracing::debug!(error = %se.message, "clock skew detected; re-signing with the server's time");
+                continue;
+            }
+            if !err.is_retryable() || retry_no >= policy.get_max_retries() {
+                return Err(CallError { last: err, earlier });
+            }
+            retry_no += 1;
+            let core = err.into_core();
+            let delay = policy.delay_for(retry_no, &core);
+            tracing::debug!(attempt = retry_no, error = %core, ?delay, invocation_id, "retrying Bedrock call");
+            earlier.push(core);
+            tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// Headers the client sets itself and callers may not override.
+fn is_reserved_header(name: &str) -> bool {
+    [
+        "host",
+        "authorization",
+        "x-amz-date",
+        "x-amz-security-token",
+        "content-length",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+        "transfer-encoding",
+    ]
+    .iter()
+    .any(|r| r.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invocation_ids_are_uuid_shaped_and_distinct() {
+        let a = invocation_id();
+        let b = invocation_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+    }
+
+    #[test]
+    fn reserved_headers() {
+        assert!(is_reserved_header("Authorization"));
+        assert!(is_reserved_header("AMZ-SDK-INVOCATION-ID"));
+        assert!(!is_reserved_header("x-emulator-fault"));
+    }
+}

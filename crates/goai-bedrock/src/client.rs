@@ -1,0 +1,680 @@
+//! The provider: [`Bedrock`], its [`BedrockBuilder`], and the per-model handle.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use goai_core::{Headers, RetryPolicy};
+
+use crate::chat::BedrockChatModel;
+use crate::credentials::{
+    Credentials, CredentialsCache, EnvironmentProvider, ProvideCredentials,
+    SharedCredentialsProvider,
+};
+use crate::env::Env;
+use crate::options::{
+    GuardrailConfig, ModelOptions, PerformanceLatency, ReasoningConfig, ServiceTier,
+};
+use crate::routing;
+use crate::signing::{Clock, Signer};
+use crate::transport::{HttpSettings, TlsRoots, Transport};
+
+/// The region used when none is configured.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// A configuration that cannot work (bad region, bad base URL, TLS setup failure).
+///
+/// The `Display` text is not a stable interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    message: String,
+}
+
+impl ConfigError {
+    fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid Bedrock configuration: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A secret string whose `Debug` is redacted.
+#[derive(Clone)]
+pub(crate) struct Secret(pub(crate) String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("** redacted **")
+    }
+}
+
+/// How requests are authenticated.
+#[derive(Debug, Clone)]
+pub(crate) enum Auth {
+    /// `Authorization: Bearer <token>` (Bedrock API keys).
+    Bearer(Secret),
+    /// SigV4 with credentials from a (cached) provider.
+    SigV4(SharedCredentialsProvider),
+}
+
+/// Where requests go: `scheme://authority` plus an optional path prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    pub(crate) scheme: String,
+    pub(crate) authority: String,
+    pub(crate) path_prefix: String,
+}
+
+impl Endpoint {
+    fn parse(url: &str) -> Result<Self, ConfigError> {
+        let uri: http::Uri = url
+            .trim()
+            .parse()
+            .map_err(|e| ConfigError::new(format!("base URL {url:?}: {e}")))?;
+        let scheme = uri.scheme_str().unwrap_or_default().to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(ConfigError::new(format!(
+                "base URL {url:?} must start with http:// or https://"
+            )));
+        }
+        let authority = uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .filter(|a| !a.is_empty() && !a.contains('@'))
+            .ok_or_else(|| {
+                ConfigError::new(format!("base URL {url:?} needs a host (and no user info)"))
+            })?;
+        if uri.query().is_some() {
+            return Err(ConfigError::new(format!(
+                "base URL {url:?} must not have a query"
+            )));
+        }
+        let path_prefix = uri.path().trim_end_matches('/').to_owned();
+        Ok(Self {
+            scheme,
+            authority,
+            path_prefix,
+        })
+    }
+
+    /// The public endpoint of Bedrock Runtime in `region`.
+    pub(crate) fn for_region(region: &str) -> Self {
+        let suffix = if region.starts_with("cn-") {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
+        Self {
+            scheme: "https".to_owned(),
+            authority: format!("bedrock-runtime.{region}.{suffix}"),
+            path_prefix: String::new(),
+        }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!(
+            "{}://{}{}{}",
+            self.scheme, self.authority, self.path_prefix, path
+        )
+    }
+}
+
+/// The shared state behind a [`Bedrock`] handle.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) region: String,
+    pub(crate) base_url: Option<Endpoint>,
+    pub(crate) auth: Auth,
+    pub(crate) headers: Headers,
+    pub(crate) transport: Transport,
+    pub(crate) model_options: ModelOptions,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) signer: Signer,
+}
+
+/// The Amazon Bedrock provider: connection pool, credentials and settings
+/// shared by every model handle it creates.
+///
+/// Cheap to clone (an `Arc` inside).
+///
+/// # Examples
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use goai_core::LanguageModel;
+/// let bedrock = goai_bedrock::Bedrock::from_env()?;
+/// let model = bedrock.chat("us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+/// assert_eq!(model.provider(), "bedrock");
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Bedrock {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl Bedrock {
+    /// A builder with nothing configured and **no environment fallbacks**; see
+    /// [`BedrockBuilder::env`] to add them.
+    pub fn builder() -> BedrockBuilder {
+        BedrockBuilder::default()
+    }
+
+    /// A provider configured from the process environment, exactly as GoAI does:
+    ///
+    /// - region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then `us-east-1`;
+    /// - `AWS_BEARER_TOKEN_BEDROCK`: a Bedrock API key; when set it is used
+    ///   instead of SigV4 credentials;
+    /// - `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`;
+    /// - `AWS_BEDROCK_BASE_URL`: another endpoint (a proxy, the emulator).
+    ///
+    /// Credentials are read when a request needs them, so a provider built
+    /// without any still builds; its requests then fail with a clear error.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] for an invalid region or base URL, or a TLS setup failure.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::builder().env(Env::process()).build()
+    }
+
+    /// A chat model handle for `model_id`: a foundation model id
+    /// (`anthropic.claude-3-haiku-20240307-v1:0`), a cross-region inference
+    /// profile (`us.`, `us-gov.`, `eu.`, `apac.`, `jp.`, `au.`, `global.`) or an ARN.
+    pub fn chat(&self, model_id: impl Into<String>) -> BedrockChatModel {
+        BedrockChatModel::new(self.clone(), model_id.into())
+    }
+
+    /// The configured region (a cross-region profile may route a call elsewhere).
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// Whether requests are authenticated with a bearer token instead of SigV4.
+    pub fn uses_bearer_token(&self) -> bool {
+        matches!(self.inner.auth, Auth::Bearer(_))
+    }
+
+    /// The HTTP transport, shared by every call of this provider.
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// The provider-level model options.
+    pub fn model_options(&self) -> &ModelOptions {
+        &self.inner.model_options
+    }
+}
+
+/// Configures a [`Bedrock`] provider. Setters take `&mut self`; finish with
+/// [`build`](Self::build).
+///
+/// # Examples
+///
+/// ```
+/// use std::time::Duration;
+/// use goai_bedrock::{Bedrock, ReasoningConfig};
+///
+/// let bedrock = Bedrock::builder()
+///     .region("eu-central-1")
+///     .access_key("AKIDEXAMPLE", "SECRET")
+///     .idle_timeout(Duration::from_secs(30))
+///     .reasoning(ReasoningConfig::enabled(2048))
+///     .build()?;
+/// assert_eq!(bedrock.region(), "eu-central-1");
+/// # Ok::<(), goai_bedrock::ConfigError>(())
+/// ```
+#[derive(Default)]
+pub struct BedrockBuilder {
+    region: Option<String>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<Secret>,
+    session_token: Option<Secret>,
+    bearer_token: Option<Secret>,
+    credentials_provider: Option<SharedCredentialsProvider>,
+    base_url: Option<String>,
+    headers: Headers,
+    http: HttpSettings,
+    model_options: ModelOptions,
+    retry: Option<RetryPolicy>,
+    env: Option<Env>,
+    clock: Option<Clock>,
+}
+
+impl fmt::Debug for BedrockBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BedrockBuilder")
+            .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
+            .field("bearer_token", &self.bearer_token)
+            .field("credentials_provider", &self.credentials_provider)
+            .field("base_url", &self.base_url)
+            .field(
+                "header_names",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("http", &self.http)
+            .field("model_options", &self.model_options)
+            .field("retry", &self.retry)
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BedrockBuilder {
+    /// The AWS region. Default is the environment's (when [`env`](Self::env)
+    /// is set), else `us-east-1`.
+    pub fn region(&mut self, region: impl Into<String>) -> &mut Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Long-lived SigV4 keys. Default is none (see [`env`](Self::env)).
+    pub fn access_key(
+        &mut self,
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+    ) -> &mut Self {
+        self.access_key_id = Some(access_key_id.into());
+        self.secret_access_key = Some(Secret(secret_access_key.into()));
+        self
+    }
+
+    /// The session token that goes with temporary keys. Default is none.
+    pub fn session_token(&mut self, token: impl Into<String>) -> &mut Self {
+        self.session_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// A Bedrock API key, sent as `Authorization: Bearer <token>` instead of a
+    /// SigV4 signature. When set (here or through `AWS_BEARER_TOKEN_BEDROCK`)
+    /// it takes precedence over every SigV4 credential, as in GoAI. Default is none.
+    pub fn bearer_token(&mut self, token: impl Into<String>) -> &mut Self {
+        self.bearer_token = Some(Secret(token.into()));
+        self
+    }
+
+    /// A custom credentials source, asked before each signed request and cached
+    /// by a [`CredentialsCache`]. Takes precedence over [`access_key`](Self::access_key).
+    /// Default is none.
+    pub fn credentials_provider(
+        &mut self,
+        provider: impl ProvideCredentials + 'static,
+    ) -> &mut Self {
+        self.credentials_provider = Some(Arc::new(provider));
+        self
+    }
+
+    /// Another endpoint instead of `https://bedrock-runtime.{region}.amazonaws.com`,
+    /// e.g. a VPC endpoint, a proxy or the emulator (`http://` is allowed). A
+    /// path prefix is kept. Requests are still signed for the configured
+    /// region. Default is none (or `AWS_BEDROCK_BASE_URL`).
+    pub fn base_url(&mut self, url: impl Into<String>) -> &mut Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Adds a header sent with every request. Per-request headers
+    /// (`ModelRequest::headers`) are added after these. Default is none.
+    pub fn header(&mut self, name: impl Into<String>, value: impl Into<String>) -> &mut Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// Fills unset options from environment variables (see [`Bedrock::from_env`]
+    /// for which). Default is none: [`Bedrock::builder`] reads no variable.
+    pub fn env(&mut self, env: Env) -> &mut Self {
+        self.env = Some(env);
+        self
+    }
+
+    /// TCP connect timeout. Default is 10 s.
+    pub fn connect_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.http.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Deadline for a whole call: for Converse until the body is read, for
+    /// ConverseStream until the response headers arrive. Default is none.
+    pub fn request_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.http.request_timeout = Some(timeout);
+        self
+    }
+
+    /// Time from sending a request to receiving its response headers. A
+    /// non-streaming call gets its headers only once the model has finished, so
+    /// keep this generous. Default is 10 minutes.
+    pub fn first_byte_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.http.first_byte_timeout = Some(timeout);
+        self
+    }
+
+    /// Longest silence between two events of a stream (and between two chunks
+    /// of any response body). Default is 2 minutes.
+    pub fn idle_timeout(&mut self, timeout: Duration) -> &mut Self {
+        self.http.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// Idle connections kept open per host. Default is 32.
+    pub fn pool_max_idle_per_host(&mut self, n: usize) -> &mut Self {
+        self.http.pool_max_idle_per_host = n;
+        self
+    }
+
+    /// Trust the operating system's certificate store instead of the bundled
+    /// Mozilla roots. Default is false.
+    pub fn native_roots(&mut self, on: bool) -> &mut Self {
+        self.http.tls_roots = if on {
+            TlsRoots::Native
+        } else {
+            TlsRoots::WebPki
+        };
+        self
+    }
+
+    /// All HTTP settings at once. Default is [`HttpSettings::default`].
+    pub fn http_settings(&mut self, settings: HttpSettings) -> &mut Self {
+        self.http = settings;
+        self
+    }
+
+    /// Reasoning for every request. Per-request provider options
+    /// (`{"bedrock": {"reasoningConfig": ...}}`) win. Default is none.
+    pub fn reasoning(&mut self, config: ReasoningConfig) -> &mut Self {
+        self.model_options.reasoning = Some(config);
+        self
+    }
+
+    /// Extra `additionalModelRequestFields` merged into every request (the
+    /// mapped fields, such as `thinking` or `top_k`, win on conflict). Default is none.
+    pub fn additional_model_request_fields(
+        &mut self,
+        fields: serde_json::Map<String, serde_json::Value>,
+    ) -> &mut Self {
+        self.model_options.additional_model_request_fields = fields;
+        self
+    }
+
+    /// Anthropic beta flags (`anthropic_beta`), merged with per-request ones
+    /// and de-duplicated. Default is none.
+    pub fn anthropic_beta<I, S>(&mut self, betas: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.model_options.anthropic_beta = betas.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// A guardrail applied to every request. Default is none.
+    pub fn guardrail(&mut self, config: GuardrailConfig) -> &mut Self {
+        self.model_options.guardrail = Some(config);
+        self
+    }
+
+    /// The latency profile (`performanceConfig`). Default is none (standard).
+    pub fn performance_latency(&mut self, latency: PerformanceLatency) -> &mut Self {
+        self.model_options.performance_latency = Some(latency);
+        self
+    }
+
+    /// The processing tier (`serviceTier`). Default is none (Bedrock's default).
+    pub fn service_tier(&mut self, tier: ServiceTier) -> &mut Self {
+        self.model_options.service_tier = Some(tier);
+        self
+    }
+
+    /// Adds a `requestMetadata` entry (Bedrock allows 16). Default is none.
+    pub fn request_metadata(
+        &mut self,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> &mut Self {
+        self.model_options
+            .request_metadata
+            .insert(key.into(), value.into());
+        self
+    }
+
+    /// How throttling, 5xx, network errors and retryable stream failures
+    /// before the first streamed part are retried. Every attempt of one call
+    /// carries the same `amz-sdk-invocation-id`. Default is
+    /// [`RetryPolicy::default`] (2 retries, exponential backoff with jitter,
+    /// honouring `retry-after`).
+    pub fn retry_policy(&mut self, policy: RetryPolicy) -> &mut Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// The wall clock used for signing. Default is [`SystemTime::now`]; the
+    /// offset learned from a server's `Date` header after a clock-skew error
+    /// is added to it. Replace it only in tests.
+    pub fn clock(&mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> &mut Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Builds the provider.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] for an invalid region or base URL, or when TLS cannot be
+    /// set up.
+    pub fn build(&self) -> Result<Bedrock, ConfigError> {
+        let env_get = |name: &str| self.env.as_ref().and_then(|e| e.get(name));
+        let region = self
+            .region
+            .clone()
+            .filter(|r| !r.trim().is_empty())
+            .or_else(|| env_get("AWS_REGION"))
+            .or_else(|| env_get("AWS_DEFAULT_REGION"))
+            .unwrap_or_else(|| DEFAULT_REGION.to_owned());
+        let region = region.trim().to_owned();
+        if !routing::is_valid_region(&region) {
+            return Err(ConfigError::new(format!(
+                "region {region:?} is not a valid AWS region name"
+            )));
+        }
+        let base_url = match self
+            .base_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| env_get("AWS_BEDROCK_BASE_URL"))
+        {
+            Some(url) => Some(Endpoint::parse(&url)?),
+            None => None,
+        };
+        let bearer = self
+            .bearer_token
+            .clone()
+            .filter(|t| !t.0.trim().is_empty())
+            .or_else(|| env_get("AWS_BEARER_TOKEN_BEDROCK").map(Secret));
+        let auth = match bearer {
+            Some(token) => Auth::Bearer(token),
+            None => Auth::SigV4(self.credentials()?),
+        };
+        let transport =
+            Transport::new(self.http.clone()).map_err(|e| ConfigError::new(e.to_string()))?;
+        let clock = self
+            .clock
+            .clone()
+            .unwrap_or_else(|| Arc::new(SystemTime::now));
+        Ok(Bedrock {
+            inner: Arc::new(Inner {
+                region,
+                base_url,
+                auth,
+                headers: self.headers.clone(),
+                transport,
+                model_options: self.model_options.clone(),
+                retry: self.retry.clone().unwrap_or_default(),
+                signer: Signer::new(clock),
+            }),
+        })
+    }
+
+    /// The SigV4 credentials source: explicit provider, explicit keys, the
+    /// environment, or (with none of these) a provider that explains what is missing.
+    fn credentials(&self) -> Result<SharedCredentialsProvider, ConfigError> {
+        let provider: SharedCredentialsProvider = if let Some(p) = &self.credentials_provider {
+            p.clone()
+        } else if let (Some(akid), Some(secret)) = (&self.access_key_id, &self.secret_access_key) {
+            let token = self.session_token.as_ref().map(|t| t.0.clone());
+            Arc::new(Credentials::new(akid.clone(), secret.0.clone(), token))
+        } else if self.access_key_id.is_some() || self.secret_access_key.is_some() {
+            return Err(ConfigError::new(
+                "an access key id needs its secret access key",
+            ));
+        } else if let Some(env) = &self.env {
+            Arc::new(EnvironmentProvider::with_env(env.clone()))
+        } else {
+            Arc::new(NoCredentials)
+        };
+        Ok(Arc::new(CredentialsCache::from_shared(provider)))
+    }
+}
+
+/// The credentials source of a provider configured with none.
+#[derive(Debug)]
+struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(
+        &self,
+    ) -> crate::credentials::BoxFuture<'_, Result<Credentials, crate::credentials::CredentialsError>>
+    {
+        Box::pin(async {
+            Err(crate::credentials::CredentialsError::not_loaded(
+                "no credentials configured: set access_key, bearer_token or credentials_provider, or use Bedrock::from_env",
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        Env::from_pairs(pairs.iter().copied())
+    }
+
+    #[test]
+    fn region_fallbacks() {
+        let b = Bedrock::builder()
+            .env(env(&[
+                ("AWS_REGION", "eu-west-3"),
+                ("AWS_DEFAULT_REGION", "us-west-2"),
+            ]))
+            .build();
+        assert_eq!(b.expect("build").region(), "eu-west-3");
+        let b = Bedrock::builder()
+            .env(env(&[("AWS_DEFAULT_REGION", "us-west-2")]))
+            .build();
+        assert_eq!(b.expect("build").region(), "us-west-2");
+        let b = Bedrock::builder().env(env(&[])).build();
+        assert_eq!(b.expect("build").region(), "us-east-1");
+        let b = Bedrock::builder()
+            .region("ap-south-1")
+            .env(env(&[("AWS_REGION", "eu-west-3")]))
+            .build();
+        assert_eq!(b.expect("build").region(), "ap-south-1");
+        // Without env(), no variable is read.
+        assert_eq!(
+            Bedrock::builder().build().expect("build").region(),
+            "us-east-1"
+        );
+    }
+
+    #[test]
+    fn bearer_token_from_env_wins_over_keys() {
+        let b = Bedrock::builder()
+            .env(env(&[
+                ("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-123"),
+                ("AWS_ACCESS_KEY_ID", "AKID"),
+                ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ]))
+            .build()
+            .expect("build");
+        assert!(b.uses_bearer_token());
+        assert!(!format!("{b:?}").contains("bedrock-api-key-123"));
+        let keys = Bedrock::builder()
+            .env(env(&[
+                ("AWS_ACCESS_KEY_ID", "AKID"),
+                ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ]))
+            .build();
+        assert!(!keys.expect("build").uses_bearer_token());
+    }
+
+    #[test]
+    fn base_url_from_env_and_validation() {
+        let b = Bedrock::builder()
+            .env(env(&[(
+                "AWS_BEDROCK_BASE_URL",
+                "http://127.0.0.1:4000/prefix/",
+            )]))
+            .build();
+        let b = b.expect("build");
+        let ep = b.inner.base_url.clone().expect("base url");
+        assert_eq!(
+            ep.url("/model/m/converse"),
+            "http://127.0.0.1:4000/prefix/model/m/converse"
+        );
+        assert!(Bedrock::builder().base_url("ftp://x").build().is_err());
+        assert!(
+            Bedrock::builder()
+                .base_url("http://user:pw@host")
+                .build()
+                .is_err()
+        );
+        assert!(Bedrock::builder().region("evil.com/").build().is_err());
+        assert!(Bedrock::builder().access_key("AKID", "").build().is_ok());
+    }
+
+    #[test]
+    fn endpoint_for_region() {
+        assert_eq!(
+            Endpoint::for_region("us-west-2").url("/x"),
+            "https://bedrock-runtime.us-west-2.amazonaws.com/x"
+        );
+        assert_eq!(
+            Endpoint::for_region("cn-north-1").authority,
+            "bedrock-runtime.cn-north-1.amazonaws.com.cn"
+        );
+    }
+
+    #[test]
+    fn builder_debug_redacts() {
+        let mut b = Bedrock::builder();
+        b.access_key("AKID", "SUPERSECRET")
+            .session_token("TOKENVALUE")
+            .bearer_token("BEARERVALUE")
+            .header("x-api", "HEADERVALUE");
+        let shown = format!("{b:?}");
+        for secret in ["SUPERSECRET", "TOKENVALUE", "BEARERVALUE", "HEADERVALUE"] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+    }
+
+    #[tokio::test]
+    async fn no_credentials_explains_itself() {
+        let b = Bedrock::builder().build().expect("build");
+        let Auth::SigV4(p) = &b.inner.auth else {
+            panic!("expected sigv4")
+        };
+        let err = p.provide_credentials().await.expect_err("none configured");
+        assert!(err.is_not_loaded());
+        assert!(err.to_string().contains("from_env"));
+    }
+}

@@ -1,0 +1,238 @@
+//! Reading a ConverseStream response: hyper body → EventStream frames →
+//! converse-types events, one frame at a time.
+//!
+//! Only the bytes of the frame being assembled are buffered. Exceptions
+//! (`:message-type` = `exception`, named by `:exception-type`) and errors
+//! (`error`, named by `:error-code`) become classified [`ServiceError`]s; a
+//! corrupt or truncated frame ends the stream with an error, never silently.
+
+use bytes::BytesMut;
+use converse_types::{ConverseStreamEvent, StreamFrame};
+use eventstream::{Decoder, Message};
+use goai_core::Error;
+use hyper::body::Incoming;
+
+use crate::error::ServiceError;
+use crate::transport::Transport;
+
+/// A failure while reading the stream.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The service sent an exception or error frame.
+    Service(ServiceError),
+    /// The stream broke: transport, framing or payload.
+    Broken(Error),
+}
+
+/// Pulls [`ConverseStreamEvent`]s out of a response body.
+#[derive(Debug)]
+pub(crate) struct EventReader {
+    body: Incoming,
+    transport: Transport,
+    decoder: Decoder,
+    buf: BytesMut,
+    eof: bool,
+    done: bool,
+}
+
+impl EventReader {
+    pub(crate) fn new(body: Incoming, transport: Transport) -> Self {
+        Self {
+            body,
+            transport,
+            decoder: Decoder::new(),
+            buf: BytesMut::new(),
+            eof: false,
+            done: false,
+        }
+    }
+
+    /// The next event; `Ok(None)` when the body ended cleanly on a frame boundary.
+    /// After an error or the end, every call returns `Ok(None)`.
+    pub(crate) async fn next_event(&mut self) -> Result<Option<ConverseStreamEvent>, ReadError> {
+        if self.done {
+            return Ok(None);
+        }
+        let result = self.read().await;
+        if !matches!(result, Ok(Some(_))) {
+            self.done = true;
+        }
+        result
+    }
+
+    async fn read(&mut self) -> Result<Option<ConverseStreamEvent>, ReadError> {
+        loop {
+            let decoded = if self.eof {
+                self.decoder.decode_eof(&mut self.buf)
+            } else {
+                self.decoder.decode(&mut self.buf)
+            };
+            match decoded {
+                Ok(Some(message)) => {
+                    if let Some(event) = classify(&message)? {
+                        return Ok(Some(event));
+                    }
+                    continue;
+                }
+                Ok(None) if self.eof => return Ok(None),
+                Ok(None) => {}
+                Err(e) => {
+                    let message = if self.eof {
+                        format!("event stream ended inside a frame: {e}")
+                    } else {
+                        format!("corrupt event stream: {e}")
+                    };
+                    return Err(ReadError::Broken(Error::Stream {
+                        message,
+                        retryable: true,
+                        source: Some(std::sync::Arc::new(e)),
+                    }));
+                }
+            }
+            match self.transport.next_chunk(&mut self.body).await {
+                Ok(Some(chunk)) => self.buf.extend_from_slice(&chunk),
+                Ok(None) => self.eof = true,
+                Err(e) => {
+                    let core: Error = e.into();
+                    let broken = match core {
+                        Error::Transport {
+                            message,
+                            retryable,
+                            source,
+                        } => Error::Stream {
+                            message: format!("event stream interrupted: {message}"),
+                            retryable,
+                            source,
+                        },
+                        other => other,
+                    };
+                    return Err(ReadError::Broken(broken));
+                }
+            }
+        }
+    }
+}
+
+/// Classifies one frame: an event (`Ok(Some)`), an ignorable frame (`Ok(None)`),
+/// or a service exception/error.
+fn classify(message: &Message) -> Result<Option<ConverseStreamEvent>, ReadError> {
+    let payload = message.payload();
+    match message.header_str(":message-type") {
+        Some("event") => {
+            let event_type = message.header_str(":event-type").unwrap_or_default();
+            match converse_types::parse_stream_frame("event", event_type, payload) {
+                Ok(StreamFrame::Event(event)) => Ok(Some(event)),
+                Ok(_) => Ok(None),
+                Err(e) => Err(ReadError::Broken(Error::Stream {
+                    message: format!("invalid `{event_type}` event: {e}"),
+                    retryable: false,
+                    source: Some(std::sync::Arc::new(e)),
+                })),
+            }
+        }
+        Some("exception") => {
+            let name = message
+                .header_str(":exception-type")
+                .unwrap_or("unknownException");
+            Err(ReadError::Service(ServiceError::from_stream_exception(
+                name, payload,
+            )))
+        }
+        Some("error") => {
+            let code = message
+                .header_str(":error-code")
+                .unwrap_or_default()
+                .to_owned();
+            let mut err = ServiceError::from_stream_exception(
+                if code.is_empty() {
+                    "unknownError"
+                } else {
+                    &code
+                },
+                payload,
+            );
+            if let Some(m) = message
+                .header_str(":error-message")
+                .filter(|m| !m.is_empty())
+            {
+                m.clone_into(&mut err.message);
+            }
+            Err(ReadError::Service(err))
+        }
+        other => Err(ReadError::Broken(Error::stream(format!(
+            "event stream frame with unknown :message-type {:?}",
+            other.unwrap_or("(missing)")
+        )))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(headers: &[(&'static str, &'static str)], payload: &'static str) -> Message {
+        let mut m = Message::new(payload);
+        for (n, v) in headers {
+            m = m.with_header(*n, *v);
+        }
+        m
+    }
+
+    #[test]
+    fn classifies_events_exceptions_and_errors() {
+        let ev = frame(
+            &[
+                (":message-type", "event"),
+                (":event-type", "contentBlockDelta"),
+            ],
+            r#"{"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"abc"}"#,
+        );
+        assert!(matches!(
+            classify(&ev),
+            Ok(Some(ConverseStreamEvent::ContentBlockDelta(_)))
+        ));
+
+        let ex = frame(
+            &[
+                (":message-type", "exception"),
+                (":exception-type", "throttlingException"),
+            ],
+            r#"{"message":"slow"}"#,
+        );
+        match classify(&ex) {
+            Err(ReadError::Service(e)) => {
+                assert_eq!(e.kind.name(), "ThrottlingException");
+                assert!(e.retryable);
+                assert_eq!(e.message, "slow");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+
+        let er = frame(
+            &[
+                (":message-type", "error"),
+                (":error-code", "InternalFailure"),
+                (":error-message", "oops"),
+            ],
+            "",
+        );
+        match classify(&er) {
+            Err(ReadError::Service(e)) => {
+                assert_eq!(e.kind.name(), "InternalServerException");
+                assert_eq!(e.message, "oops");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+
+        let bad = frame(
+            &[
+                (":message-type", "event"),
+                (":event-type", "contentBlockDelta"),
+            ],
+            "not json",
+        );
+        assert!(matches!(classify(&bad), Err(ReadError::Broken(_))));
+        let unknown = frame(&[(":message-type", "weird")], "{}");
+        assert!(matches!(classify(&unknown), Err(ReadError::Broken(_))));
+    }
+}
