@@ -17,6 +17,8 @@ mod headers;
 mod hooks;
 mod message;
 mod model;
+mod object;
+mod partial_json;
 mod request;
 mod retry;
 mod stream;
@@ -28,7 +30,8 @@ mod tool;
 
 pub use crate::cancel::CancellationToken;
 pub use crate::embed::{
-    EmbeddingInput, EmbeddingModel, EmbeddingRequest, EmbeddingResponse, EmbeddingUsage,
+    EmbedManyResult, EmbedRequest, EmbedResult, EmbeddingInput, EmbeddingModel, EmbeddingRequest,
+    EmbeddingResponse, EmbeddingUsage, embed, embed_many,
 };
 pub use crate::error::{ApiError, BoxError, Error, Result, ToolError, ToolErrorKind};
 pub use crate::generate::{GenerateTextResult, StepResult, generate_text};
@@ -42,6 +45,10 @@ pub use crate::model::{
     ModelResponse, PartStream, ResponseFormat, ResponseMetadata, StreamPart, ToolChoice,
     ToolDefinition, Usage, Warning,
 };
+pub use crate::object::{
+    OBJECT_TOOL_NAME, ObjectResult, ObjectStream, generate_object, stream_object,
+};
+pub use crate::partial_json::parse_partial_json;
 pub use crate::request::{Request, StopCondition, TelemetrySettings, ToolExecution};
 pub use crate::retry::RetryPolicy;
 pub use crate::stream::{StreamAccumulator, TextStream, stream_text};

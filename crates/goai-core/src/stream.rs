@@ -151,63 +151,55 @@ impl StreamAccumulator {
     }
 }
 
-/// The stream returned by [`stream_text`]: a `Stream` of
-/// `Result<StreamPart, Error>` over every step of the tool loop.
-///
-/// Parts: the provider's parts (without its per-call `Finish`), then
-/// [`StreamPart::ToolResult`] for each executed tool and
-/// [`StreamPart::StepFinish`] per step, and one final [`StreamPart::Finish`]
-/// with the usage of all steps. A failure is yielded once as an `Err` item and
-/// ends the stream.
-///
-/// The stream does its work only while it is polled. Dropping it cancels the
-/// call (the provider's stream is dropped, tools in flight are abandoned).
-pub struct TextStream<'a> {
-    driver: Option<BoxFuture<'a, Result<GenerateTextResult, Error>>>,
-    rx: mpsc::Receiver<StreamPart>,
-    peeked: Option<StreamPart>,
-    outcome: Option<Result<GenerateTextResult, Error>>,
+/// A stream fed by a driver future through a channel, without spawning: the
+/// driver runs only while the stream is polled, and dropping the stream drops
+/// the driver.
+pub(crate) struct Driven<'a, I, O> {
+    driver: Option<BoxFuture<'a, Result<O, Error>>>,
+    rx: mpsc::Receiver<I>,
+    peeked: Option<I>,
+    outcome: Option<Result<O, Error>>,
     error_yielded: bool,
 }
 
-impl fmt::Debug for TextStream<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TextStream")
-            .field("running", &self.driver.is_some())
-            .finish_non_exhaustive()
+impl<'a, I, O> Driven<'a, I, O> {
+    pub(crate) fn new(driver: BoxFuture<'a, Result<O, Error>>, rx: mpsc::Receiver<I>) -> Self {
+        Self {
+            driver: Some(driver),
+            rx,
+            peeked: None,
+            outcome: None,
+            error_yielded: false,
+        }
     }
-}
 
-impl TextStream<'_> {
-    /// Consumes the rest of the stream and returns the summary (text, usage,
-    /// finish reason, steps, ...).
-    ///
-    /// # Errors
-    ///
-    /// The error that ended the stream, if any.
-    pub async fn finish(mut self) -> Result<GenerateTextResult, Error> {
+    /// Runs the driver until the first item (kept for the consumer) or its end.
+    pub(crate) async fn start(mut self) -> Result<Self, Error> {
+        match self.next().await {
+            Some(Ok(p)) => self.peeked = Some(p),
+            Some(Err(e)) => return Err(e),
+            None => {}
+        }
+        Ok(self)
+    }
+
+    pub(crate) async fn finish(mut self) -> Result<O, Error> {
         while self.next().await.is_some() {}
         self.outcome
             .take()
             .unwrap_or_else(|| Err(Error::stream("the stream has no outcome")))
     }
-}
 
-impl<'a> TextStream<'a> {
-    /// Only the text deltas.
-    pub fn text_stream(self) -> impl Stream<Item = Result<String, Error>> + Send + 'a {
-        self.filter_map(|item| {
-            futures_util::future::ready(match item {
-                Ok(StreamPart::TextDelta { text }) => Some(Ok(text)),
-                Ok(_) => None,
-                Err(e) => Some(Err(e)),
-            })
-        })
+    fn running(&self) -> bool {
+        self.driver.is_some()
     }
 }
 
-impl Stream for TextStream<'_> {
-    type Item = Result<StreamPart, Error>;
+// No field is structurally pinned: the driver is already boxed.
+impl<I, O> Unpin for Driven<'_, I, O> {}
+
+impl<I, O> Stream for Driven<'_, I, O> {
+    type Item = Result<I, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -241,6 +233,60 @@ impl Stream for TextStream<'_> {
             return Poll::Ready(Some(Err(e.clone())));
         }
         Poll::Ready(None)
+    }
+}
+
+/// The stream returned by [`stream_text`]: a `Stream` of
+/// `Result<StreamPart, Error>` over every step of the tool loop.
+///
+/// Parts: the provider's parts (without its per-call `Finish`), then
+/// [`StreamPart::ToolResult`] for each executed tool and
+/// [`StreamPart::StepFinish`] per step, and one final [`StreamPart::Finish`]
+/// with the usage of all steps. A failure is yielded once as an `Err` item and
+/// ends the stream.
+///
+/// The stream does its work only while it is polled. Dropping it cancels the
+/// call (the provider's stream is dropped, tools in flight are abandoned).
+pub struct TextStream<'a> {
+    inner: Driven<'a, StreamPart, GenerateTextResult>,
+}
+
+impl fmt::Debug for TextStream<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TextStream")
+            .field("running", &self.inner.running())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> TextStream<'a> {
+    /// Consumes the rest of the stream and returns the summary (text, usage,
+    /// finish reason, steps, ...).
+    ///
+    /// # Errors
+    ///
+    /// The error that ended the stream, if any.
+    pub async fn finish(self) -> Result<GenerateTextResult, Error> {
+        self.inner.finish().await
+    }
+
+    /// Only the text deltas.
+    pub fn text_stream(self) -> impl Stream<Item = Result<String, Error>> + Send + 'a {
+        self.filter_map(|item| {
+            futures_util::future::ready(match item {
+                Ok(StreamPart::TextDelta { text }) => Some(Ok(text)),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+        })
+    }
+}
+
+impl Stream for TextStream<'_> {
+    type Item = Result<StreamPart, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
     }
 }
 
@@ -286,17 +332,7 @@ where
     let (timeout, cancel) = (request.timeout, request.cancel.clone());
     let fut = run_loop(model, request, Some(tx), span.clone());
     let driver = controlled(fut, timeout, cancel).instrument(span).boxed();
-    let mut stream = TextStream {
-        driver: Some(driver),
-        rx,
-        peeked: None,
-        outcome: None,
-        error_yielded: false,
-    };
-    match stream.next().await {
-        Some(Ok(p)) => stream.peeked = Some(p),
-        Some(Err(e)) => return Err(e),
-        None => {}
-    }
-    Ok(stream)
+    Ok(TextStream {
+        inner: Driven::new(driver, rx).start().await?,
+    })
 }
