@@ -1,11 +1,4 @@
-//! # goai-core
-//!
-//! The provider-agnostic core of goai-rs: one API for chat models and
-//! embedding models, whatever the provider.
-//!
-//! It does **not** do any I/O itself and never names a provider or a
-//! transport: providers (such as `goai-bedrock`) implement [`LanguageModel`]
-//! and [`EmbeddingModel`].
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(clippy::exhaustive_enums, clippy::exhaustive_structs)]
 
