@@ -65,8 +65,7 @@ fn run(record_content: bool) -> Vec<String> {
             generate_text(&model, req).await.unwrap();
         });
     });
-    let out = fields.lock().unwrap().clone();
-    out
+    fields.lock().unwrap().clone()
 }
 
 #[test]
