@@ -129,7 +129,8 @@ impl Error {
     }
 
     /// Whether retrying the same call may succeed (throttling, 5xx, broken
-    /// connections, retryable stream failures, timeouts of a single attempt).
+    /// connections, stream failures the provider marked retryable). For
+    /// [`Error::RetriesExhausted`], whether the last attempt's error was.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(api) => api.retryable,

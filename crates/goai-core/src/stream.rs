@@ -336,3 +336,102 @@ where
         inner: Driven::new(driver, rx).start().await?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FinishKind, FinishReason, Usage};
+    use serde_json::json;
+
+    fn finish() -> StreamPart {
+        StreamPart::Finish {
+            finish_reason: FinishReason::new(FinishKind::ToolCalls, "tool_use"),
+            usage: Usage::new(1, 1),
+            provider_metadata: crate::ProviderMetadata::new(),
+        }
+    }
+
+    #[test]
+    fn interleaved_tool_deltas_are_keyed_by_id() {
+        let mut acc = StreamAccumulator::new();
+        let delta = |id: &str, d: &str| StreamPart::ToolCallDelta {
+            id: id.into(),
+            input_delta: d.into(),
+        };
+        acc.push(&StreamPart::TextDelta {
+            text: "calling".into(),
+        });
+        acc.push(&StreamPart::ToolCallStart {
+            id: "a".into(),
+            name: "f".into(),
+        });
+        acc.push(&StreamPart::ToolCallStart {
+            id: "b".into(),
+            name: "g".into(),
+        });
+        acc.push(&delta("b", "{\"y\":"));
+        acc.push(&delta("a", "{\"x\":"));
+        acc.push(&delta("a", "1}"));
+        acc.push(&delta("b", "2}"));
+        acc.push(&StreamPart::ToolCallStart {
+            id: "c".into(),
+            name: "h".into(),
+        });
+        acc.push(&finish());
+        let res = acc.finish().unwrap();
+        let calls: Vec<_> = res
+            .content
+            .iter()
+            .filter_map(|p| match &p.kind {
+                PartKind::ToolCall { id, input, .. } => Some((id.as_str(), input.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            calls,
+            vec![
+                ("a", json!({"x": 1})),
+                ("b", json!({"y": 2})),
+                ("c", json!({}))
+            ]
+        );
+        assert_eq!(res.content[0].as_text(), Some("calling"));
+    }
+
+    #[test]
+    fn complete_tool_call_wins_and_reasoning_blocks_stay_separate() {
+        let mut acc = StreamAccumulator::new();
+        acc.push(&StreamPart::ReasoningDelta {
+            text: "one".into(),
+            signature: None,
+        });
+        acc.push(&StreamPart::ReasoningSignature {
+            signature: "s1".into(),
+        });
+        acc.push(&StreamPart::ReasoningDelta {
+            text: "two".into(),
+            signature: None,
+        });
+        acc.push(&StreamPart::ToolCallStart {
+            id: "a".into(),
+            name: "f".into(),
+        });
+        acc.push(&StreamPart::ToolCallDelta {
+            id: "a".into(),
+            input_delta: "{bro".into(),
+        });
+        acc.push(&StreamPart::ToolCall {
+            id: "a".into(),
+            name: "f".into(),
+            input: json!({"ok": true}),
+        });
+        acc.push(&finish());
+        let res = acc.finish().unwrap();
+        assert_eq!(res.content[0], Part::reasoning("one", Some("s1".into())));
+        assert_eq!(res.content[1], Part::reasoning("two", None));
+        assert_eq!(
+            res.content[2],
+            Part::tool_call("a", "f", json!({"ok": true}))
+        );
+    }
+}

@@ -574,3 +574,36 @@ async fn dropping_the_stream_cancels_it() {
     assert!(stream.finish().await.unwrap_err().is_timeout());
     assert_eq!(model.open_streams(), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn stream_start_is_retried_and_hooks_run_when_streaming() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let hooks = {
+        let seen = Arc::clone(&seen);
+        Hooks::new().on_tool_call_finish(move |call, result, _| {
+            seen.lock()
+                .unwrap()
+                .push((call.id.clone(), result.is_error))
+        })
+    };
+    let model = MockLanguageModel::new()
+        .with_error(ApiError::new(503, "busy"))
+        .with_tool_calls([("c1", "weather", json!({"city": "Atlantis"}))])
+        .with_text("no station");
+    let summary = stream_text(
+        &model,
+        Request::prompt("x")
+            .tool(weather_tool())
+            .max_steps(2)
+            .hooks(hooks),
+    )
+    .await
+    .unwrap()
+    .finish()
+    .await
+    .unwrap();
+    assert_eq!(summary.text, "no station");
+    assert_eq!(summary.steps.len(), 2);
+    assert_eq!(model.requests().len(), 3);
+    assert_eq!(*seen.lock().unwrap(), vec![("c1".to_owned(), true)]);
+}
