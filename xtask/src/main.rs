@@ -6,11 +6,14 @@
 //! - `conformance`: only the boto3 conformance run (creates `.venv` with boto3 when missing).
 //! - `demo`: the README quick start (stream an answer through the whole stack).
 //! - `fuzz [SECONDS]`: run the cargo-fuzz targets under `fuzz/` (needs `cargo install cargo-fuzz`).
+//! - `build-cost`: clean release builds of a tiny app on goai-bedrock and on the official SDK.
 
 use std::env;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
+
+mod build_cost;
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -24,8 +27,9 @@ fn main() -> ExitCode {
         "conformance" => conformance(),
         "demo" => demo(),
         "fuzz" => fuzz(rest),
+        "build-cost" => build_cost::build_cost(rest),
         other => Err(format!(
-            "unknown command `{other}`; expected ci, conformance, demo or fuzz"
+            "unknown command `{other}`; expected ci, conformance, demo, fuzz or build-cost"
         )),
     };
     match result {
@@ -120,7 +124,14 @@ impl Drop for Guard {
 
 /// Builds and starts the emulator binary on an ephemeral port; returns it and its URL.
 fn start_emulator() -> Result<(Guard, String), String> {
-    run(cargo().args(["build", "--quiet", "-p", "bedrock-emulator", "--bin", "bedrock-emulator"]))?;
+    run(cargo().args([
+        "build",
+        "--quiet",
+        "-p",
+        "bedrock-emulator",
+        "--bin",
+        "bedrock-emulator",
+    ]))?;
     let target = env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| root().join("target"));
@@ -153,13 +164,26 @@ fn conformance() -> Result<(), String> {
 }
 
 fn demo() -> Result<(), String> {
-    run(cargo().args(["run", "--quiet", "-p", "goai-bedrock", "--example", "quickstart"]))
+    run(cargo().args([
+        "run",
+        "--quiet",
+        "-p",
+        "goai-bedrock",
+        "--example",
+        "quickstart",
+    ]))
 }
 
 fn fuzz(rest: &[String]) -> Result<(), String> {
     let seconds = rest.first().map(String::as_str).unwrap_or("60");
     run(cargo()
-        .args(["fuzz", "run", "decode", "--", &format!("-max_total_time={seconds}")])
+        .args([
+            "fuzz",
+            "run",
+            "decode",
+            "--",
+            &format!("-max_total_time={seconds}"),
+        ])
         .current_dir(root().join("fuzz"))
         .env("RUSTC_BOOTSTRAP", "1"))
 }
