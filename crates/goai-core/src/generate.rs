@@ -329,14 +329,35 @@ where
 {
     let mut stream = retry.run(|_| model.stream(req)).await?;
     let mut acc = StreamAccumulator::new();
+    let mut complete_calls = std::collections::HashSet::new();
     while let Some(item) = stream.next().await {
         let part = item?;
         acc.push(&part);
-        if !matches!(part, StreamPart::Finish { .. }) {
+        match &part {
+            StreamPart::Finish { .. } => continue,
+            StreamPart::ToolCall { id, .. } => {
+                complete_calls.insert(id.clone());
+            }
+            _ => {}
+        }
+        send(tx, part).await?;
+    }
+    let response = acc.finish()?;
+    // Consumers always get a complete ToolCall part, even from a provider
+    // that only streamed the input deltas.
+    for p in &response.content {
+        if let PartKind::ToolCall { id, name, input } = &p.kind
+            && !complete_calls.contains(id)
+        {
+            let part = StreamPart::ToolCall {
+                id: id.clone(),
+                name: name.clone(),
+                input: input.clone(),
+            };
             send(tx, part).await?;
         }
     }
-    acc.finish()
+    Ok(response)
 }
 
 async fn execute_tools(

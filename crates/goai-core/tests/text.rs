@@ -488,6 +488,10 @@ async fn stream_text_runs_the_tool_loop() {
         _ => None,
     });
     assert_eq!(result, Some((json!("sunny in Oslo"), false)));
+    // The complete call is synthesized from the deltas.
+    assert!(parts.iter().any(
+        |p| matches!(p, StreamPart::ToolCall { input, .. } if *input == json!({"city": "Oslo"}))
+    ));
     assert_eq!(
         parts
             .iter()
