@@ -14,8 +14,8 @@
 use std::borrow::Cow;
 
 use crate::encoding::{
-    cmp_lowercase, form_decode_into, form_is_plain, is_token, push_lowercase, push_path_as_sent,
-    push_path_encoded, push_uri_encoded,
+    form_decode_into, form_is_plain, is_token, push_path_as_sent, push_path_encoded,
+    push_uri_encoded,
 };
 use crate::error::Error;
 use crate::request::Target;
@@ -69,7 +69,10 @@ pub(crate) struct Canonicalizer {
     pub(crate) out: String,
     /// The `SignedHeaders` value of the last build.
     pub(crate) signed_headers: String,
-    entries: Vec<Source>,
+    /// Selected headers: where the value comes from, and the lower-case name as a range of
+    /// `names`.
+    entries: Vec<(Source, usize, usize)>,
+    names: String,
     pairs: Vec<(usize, usize, usize)>,
     query: String,
     decoded: Vec<u8>,
@@ -98,50 +101,25 @@ fn value_of<'p>(input: &CanonicalInput<'p>, source: Source) -> &'p str {
     }
 }
 
-fn check_header(name: &str, value: &str) -> Result<(), Error> {
-    if !is_token(name) {
-        return Err(Error::InvalidHeaderName {
+fn check_name(name: &str) -> Result<(), Error> {
+    if is_token(name) {
+        Ok(())
+    } else {
+        Err(Error::InvalidHeaderName {
             name: name.to_owned(),
-        });
+        })
     }
-    // Validation happens while writing too; doing it up front keeps errors independent of
-    // whether the header ends up signed.
-    let mut scratch = NullSink;
-    normalize_value(&mut scratch, value).map_err(|()| Error::InvalidHeaderValue {
-        name: name.to_owned(),
-    })
-}
-
-trait Sink {
-    fn push_str(&mut self, s: &str);
-    fn push(&mut self, c: char);
-}
-
-impl Sink for String {
-    fn push_str(&mut self, s: &str) {
-        String::push_str(self, s);
-    }
-    fn push(&mut self, c: char) {
-        String::push(self, c);
-    }
-}
-
-struct NullSink;
-
-impl Sink for NullSink {
-    fn push_str(&mut self, _: &str) {}
-    fn push(&mut self, _: char) {}
 }
 
 /// Writes a header value trimmed, with runs of spaces collapsed to one and obsolete line
 /// folds (a line break followed by spaces or tabs) replaced by one space.
 /// Fails on other control characters.
-fn normalize_value(out: &mut impl Sink, value: &str) -> Result<(), ()> {
+fn normalize_value(out: &mut String, value: &str) -> Result<(), ()> {
     let bytes = value.as_bytes();
     let mut pending_space = false;
     let mut wrote_any = false;
     let mut run_start: Option<usize> = None;
-    let flush = |out: &mut dyn Sink, run_start: &mut Option<usize>, end: usize| {
+    let flush = |out: &mut String, run_start: &mut Option<usize>, end: usize| {
         if let Some(run) = run_start.take().and_then(|start| value.get(start..end)) {
             out.push_str(run);
         }
@@ -206,7 +184,7 @@ impl Canonicalizer {
         self.out.push('\n');
         self.write_query(input);
         self.out.push('\n');
-        self.write_headers(input);
+        self.write_headers(input)?;
         self.out.push('\n');
         self.out.push_str(&self.signed_headers);
         self.out.push('\n');
@@ -214,8 +192,19 @@ impl Canonicalizer {
         Ok(())
     }
 
+    /// Records a selected header, its name lower-cased into `self.names`.
+    fn push_entry(&mut self, source: Source, name: &str) {
+        let start = self.names.len();
+        self.names.push_str(name);
+        if let Some(added) = self.names.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+        self.entries.push((source, start, self.names.len()));
+    }
+
     fn select_headers(&mut self, input: &CanonicalInput<'_>) -> Result<(), Error> {
         self.entries.clear();
+        self.names.clear();
         self.signed_headers.clear();
         match input.plan {
             HeaderPlan::Sign {
@@ -230,51 +219,50 @@ impl Canonicalizer {
                         .any(|e| e.eq_ignore_ascii_case(name))
                 };
                 let mut has_host = false;
-                for (i, (name, value)) in input.headers.iter().enumerate() {
-                    check_header(name, value)?;
+                for (i, (name, _)) in input.headers.iter().enumerate() {
+                    check_name(name)?;
                     has_host |= name.eq_ignore_ascii_case("host");
                     let overridden = extras.iter().any(|(e, _)| e.eq_ignore_ascii_case(name));
                     if !overridden && !is_excluded(name) {
-                        self.entries.push(Source::Request(i));
+                        self.push_entry(Source::Request(i), name);
                     }
                 }
                 if !has_host && !is_excluded("host") {
-                    match input.target.host {
-                        Some(host) => {
-                            check_header("host", host)?;
-                            self.entries.push(Source::Host);
-                        }
-                        None => return Err(Error::MissingHost),
+                    if input.target.host.is_none() {
+                        return Err(Error::MissingHost);
                     }
+                    self.push_entry(Source::Host, "host");
                 }
-                for (i, (name, value)) in extras.iter().enumerate() {
-                    check_header(name, value)?;
+                for (i, (name, _)) in extras.iter().enumerate() {
+                    check_name(name)?;
                     if !is_excluded(name) {
-                        self.entries.push(Source::Extra(i));
+                        self.push_entry(Source::Extra(i), name);
                     }
                 }
-                self.entries
-                    .sort_by(|a, b| cmp_lowercase(name_of(input, *a), name_of(input, *b)));
+                let names = self.names.as_str();
+                let name =
+                    |&(_, start, end): &(Source, usize, usize)| names.get(start..end).unwrap_or("");
+                // Stable: values of repeated names stay in request order.
+                self.entries.sort_by(|a, b| name(a).cmp(name(b)));
                 let mut previous: Option<&str> = None;
-                for &entry in &self.entries {
-                    let name = name_of(input, entry);
-                    if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+                for entry in &self.entries {
+                    let current = name(entry);
+                    if previous == Some(current) {
                         continue;
                     }
                     if previous.is_some() {
                         self.signed_headers.push(';');
                     }
-                    push_lowercase(&mut self.signed_headers, name);
-                    previous = Some(name);
+                    self.signed_headers.push_str(current);
+                    previous = Some(current);
                 }
             }
             HeaderPlan::Verify { signed_headers } => {
                 for wanted in signed_headers.split(';') {
                     let before = self.entries.len();
-                    for (i, (name, value)) in input.headers.iter().enumerate() {
+                    for (i, (name, _)) in input.headers.iter().enumerate() {
                         if name.eq_ignore_ascii_case(wanted) {
-                            check_header(name, value)?;
-                            self.entries.push(Source::Request(i));
+                            self.push_entry(Source::Request(i), name);
                         }
                     }
                     if self.entries.len() == before {
@@ -289,26 +277,31 @@ impl Canonicalizer {
         Ok(())
     }
 
-    fn write_headers(&mut self, input: &CanonicalInput<'_>) {
+    fn write_headers(&mut self, input: &CanonicalInput<'_>) -> Result<(), Error> {
+        let names = self.names.as_str();
         let mut previous: Option<&str> = None;
-        for &entry in &self.entries {
-            let name = name_of(input, entry);
-            if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+        for &(source, start, end) in &self.entries {
+            let name = names.get(start..end).unwrap_or("");
+            if previous == Some(name) {
                 self.out.push(',');
             } else {
                 if previous.is_some() {
                     self.out.push('\n');
                 }
-                push_lowercase(&mut self.out, name);
+                self.out.push_str(name);
                 self.out.push(':');
                 previous = Some(name);
             }
-            // Values were validated in `select_headers`.
-            let _ = normalize_value(&mut self.out, value_of(input, entry));
+            normalize_value(&mut self.out, value_of(input, source)).map_err(|()| {
+                Error::InvalidHeaderValue {
+                    name: name_of(input, source).to_owned(),
+                }
+            })?;
         }
         if previous.is_some() {
             self.out.push('\n');
         }
+        Ok(())
     }
 
     fn write_path(&mut self, path: &str, encoding: PercentEncoding, normalize: bool) {

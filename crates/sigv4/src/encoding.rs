@@ -50,14 +50,6 @@ pub(crate) fn push_path_as_sent(out: &mut String, s: &str) {
     push_encoded_with(out, s, |b| b.is_ascii_graphic());
 }
 
-/// Appends `bytes` as lower-case hex.
-pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(b & 0x0f)]));
-    }
-}
-
 /// Writes `bytes` as lower-case hex into a fixed buffer (for 32-byte digests).
 pub(crate) fn hex32(bytes: &[u8]) -> [u8; 64] {
     let mut out = [b'0'; 64];
@@ -115,45 +107,45 @@ pub(crate) fn form_is_plain(s: &str) -> bool {
     !s.bytes().any(|b| b == b'+' || b == b'%')
 }
 
-/// Compares two ASCII-case-insensitive names as their lower-case forms.
-pub(crate) fn cmp_lowercase(a: &str, b: &str) -> std::cmp::Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
-}
-
-/// Appends an ASCII name in lower case.
-pub(crate) fn push_lowercase(out: &mut String, name: &str) {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
-    } else {
-        out.push_str(name);
+const fn tchar_table() -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        b += 1;
     }
+    table
 }
 
-/// RFC 9110 `tchar`.
+static TCHAR: [bool; 256] = tchar_table();
+
+/// RFC 9110 `token`: one or more `tchar`.
 pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'!' | b'#'
-                        | b'$'
-                        | b'%'
-                        | b'&'
-                        | b'\''
-                        | b'*'
-                        | b'+'
-                        | b'-'
-                        | b'.'
-                        | b'^'
-                        | b'_'
-                        | b'`'
-                        | b'|'
-                        | b'~'
-                )
-        })
+    !s.is_empty() && s.bytes().all(|b| TCHAR[usize::from(b)])
+}
+
+/// Appends `bytes` as lower-case hex.
+pub(crate) fn push_hex32(out: &mut String, digest: &[u8]) {
+    let hex = hex32(digest);
+    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -184,9 +176,6 @@ mod tests {
 
     #[test]
     fn hex() {
-        let mut s = String::new();
-        push_hex(&mut s, &[0x00, 0xab, 0xff]);
-        assert_eq!(s, "00abff");
         let h = hex32(&[0xab; 32]);
         assert_eq!(&h[..4], b"abab");
     }
@@ -197,10 +186,10 @@ mod tests {
         assert!(!is_token(""));
         assert!(!is_token("a b"));
         assert!(!is_token("a:b"));
-        assert_eq!(cmp_lowercase("Host", "host"), std::cmp::Ordering::Equal);
-        assert_eq!(cmp_lowercase("a-b", "A_b"), std::cmp::Ordering::Less);
+        assert!(is_token("!#$%&'*+-.^_`|~09azAZ"));
+        assert!(!is_token("\u{e9}"));
         let mut s = String::new();
-        push_lowercase(&mut s, "X-Amz-Date");
-        assert_eq!(s, "x-amz-date");
+        push_hex32(&mut s, &[0xab; 32]);
+        assert_eq!(s, "ab".repeat(32));
     }
 }

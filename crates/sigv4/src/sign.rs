@@ -8,7 +8,7 @@ use ring::digest;
 use crate::canonical::{CanonicalInput, Canonicalizer, HeaderPlan};
 use crate::credentials::Credentials;
 use crate::date::AmzDateTime;
-use crate::encoding::{hex32, push_hex, push_uri_encoded};
+use crate::encoding::{push_hex32, push_uri_encoded};
 use crate::error::Error;
 use crate::request::{Payload, SignableRequest, UNSIGNED_PAYLOAD, parse_target};
 use crate::settings::{
@@ -262,8 +262,8 @@ impl Signer {
         self.payload_hash.clear();
         match payload {
             Payload::Bytes(bytes) => {
-                let hex = hex32(digest::digest(&digest::SHA256, bytes).as_ref());
-                self.payload_hash.extend(hex.iter().map(|&b| char::from(b)));
+                let hashed = digest::digest(&digest::SHA256, bytes);
+                push_hex32(&mut self.payload_hash, hashed.as_ref());
             }
             Payload::Precomputed(hash) => {
                 check_payload_hash(hash)?;
@@ -297,9 +297,9 @@ impl Signer {
         self.string_to_sign.push('\n');
         self.string_to_sign.push_str(&self.scope);
         self.string_to_sign.push('\n');
-        push_hex(&mut self.string_to_sign, hashed.as_ref());
+        push_hex32(&mut self.string_to_sign, hashed.as_ref());
         self.signature.clear();
-        push_hex(
+        push_hex32(
             &mut self.signature,
             &key.sign(self.string_to_sign.as_bytes()),
         );

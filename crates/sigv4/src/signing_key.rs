@@ -256,7 +256,7 @@ impl fmt::Debug for SigningKeyCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::encoding::push_hex;
+    use crate::encoding::push_hex32;
 
     fn day(s: &str) -> AmzDateTime {
         AmzDateTime::parse(s).unwrap()
@@ -272,7 +272,7 @@ mod tests {
             "iam",
         );
         let mut hex = String::new();
-        push_hex(&mut hex, tag.as_ref());
+        push_hex32(&mut hex, tag.as_ref());
         assert_eq!(
             hex,
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
