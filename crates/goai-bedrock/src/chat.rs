@@ -32,8 +32,8 @@ use crate::call::{AttemptError, CallError, Operation, Target, invocation_id, to_
 use crate::client::Bedrock;
 use crate::error::ServiceError;
 use crate::routing::{self, ModelIdKind};
-use crate::seam_stub as convert;
-use crate::seam_stub::Family;
+use crate::convert;
+use crate::family::Family;
 use crate::stream::{EventReader, ReadError};
 
 /// Largest Converse response body accepted (64 MiB).

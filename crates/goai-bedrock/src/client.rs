@@ -446,11 +446,16 @@ impl BedrockBuilder {
         self
     }
 
-    /// How throttling, 5xx, network errors and retryable stream failures
-    /// before the first streamed part are retried. Every attempt of one call
-    /// carries the same `amz-sdk-invocation-id`. Default is
-    /// [`RetryPolicy::default`] (2 retries, exponential backoff with jitter,
-    /// honouring `retry-after`).
+    /// Provider-level retries of throttling, 5xx, network errors and
+    /// retryable stream exceptions that arrive before any content. Every
+    /// attempt of one call carries the same `amz-sdk-invocation-id`.
+    ///
+    /// Default is [`RetryPolicy::none`]: calls made through goai-core
+    /// (`generate_text`, `stream_text`, ...) are already retried by the
+    /// request's policy (`Request::retry`, 2 retries by default), and retrying
+    /// in both places would multiply the attempts. Set a policy here (and
+    /// `Request::max_retries(0)`) to retry inside the provider instead, or when
+    /// calling [`LanguageModel`](goai_core::LanguageModel) methods directly.
     pub fn retry_policy(&mut self, policy: RetryPolicy) -> &mut Self {
         self.retry = Some(policy);
         self
@@ -517,7 +522,7 @@ impl BedrockBuilder {
                 headers: self.headers.clone(),
                 transport,
                 model_options: self.model_options.clone(),
-                retry: self.retry.clone().unwrap_or_default(),
+                retry: self.retry.clone().unwrap_or_else(RetryPolicy::none),
                 signer: Signer::new(clock),
             }),
         })
