@@ -47,6 +47,7 @@
 //! # Ok::<(), sigv4::Error>(())
 //! ```
 #![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
 
 mod authorization;
 mod canonical;
