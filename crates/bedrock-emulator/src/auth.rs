@@ -192,17 +192,16 @@ impl Authenticator {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| AmzDateTime::parse(v.trim()).ok()),
         };
-        if let Some(time) = request_time {
-            if let Some(error) = skew_error(time, now) {
-                return Err(error);
-            }
+        if let Some(time) = request_time
+            && let Some(error) = skew_error(time, now)
+        {
+            return Err(error);
         }
-        if parsed.source() == AuthorizationSource::Query {
-            if let Some(expires_at) = parsed.expires_at() {
-                if expires_at < now {
-                    return Err(ApiError::access_denied("Request has expired"));
-                }
-            }
+        if parsed.source() == AuthorizationSource::Query
+            && let Some(expires_at) = parsed.expires_at()
+            && expires_at < now
+        {
+            return Err(ApiError::access_denied("Request has expired"));
         }
 
         let mut names: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 1);
@@ -214,10 +213,10 @@ impl Authenticator {
             };
             names.push((name.as_str().to_string(), value));
         }
-        if !request.headers.contains_key(http::header::HOST) {
-            if let Some(authority) = request.authority {
-                names.push(("host".to_string(), authority.to_string()));
-            }
+        if !request.headers.contains_key(http::header::HOST)
+            && let Some(authority) = request.authority
+        {
+            names.push(("host".to_string(), authority.to_string()));
         }
         let headers: Vec<(&str, &str)> = names
             .iter()
@@ -254,10 +253,10 @@ impl Authenticator {
     }
 
     fn check_bearer(&self, token: &str) -> Result<Principal, ApiError> {
-        if let Some(expected) = &self.bearer_token {
-            if sigv4::constant_time_eq(expected.as_bytes(), token.as_bytes()) {
-                return Ok(Principal::Bearer);
-            }
+        if let Some(expected) = &self.bearer_token
+            && sigv4::constant_time_eq(expected.as_bytes(), token.as_bytes())
+        {
+            return Ok(Principal::Bearer);
         }
         if !token.starts_with("ABSK") {
             return Err(ApiError::bad_api_key_format());

@@ -182,10 +182,10 @@ impl http_body::Body for ScriptBody {
                         return Poll::Pending;
                     }
                     this.steps.clear();
-                    if cut == Cut::Reset {
-                        if let Some(conn) = &this.conn {
-                            conn.request_reset();
-                        }
+                    if cut == Cut::Reset
+                        && let Some(conn) = &this.conn
+                    {
+                        conn.request_reset();
                     }
                     return Poll::Ready(Some(Err(CutError(cut))));
                 }

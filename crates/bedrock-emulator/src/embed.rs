@@ -106,30 +106,30 @@ fn titan(shape: EmbeddingShape, map: &Map<String, Value>) -> Result<Value, ApiEr
         "embedding": embedding,
         "inputTextTokenCount": tokens::text(text),
     });
-    if shape == EmbeddingShape::TitanV2 {
-        if let Some(types) = map.get("embeddingTypes").and_then(Value::as_array) {
-            let mut by_type = Map::new();
-            for kind in types.iter().filter_map(Value::as_str) {
-                match kind {
-                    "float" => {
-                        by_type.insert("float".into(), out["embedding"].clone());
-                    }
-                    "binary" => {
-                        let bits: Vec<Value> = vector(text, dimensions, normalize)
-                            .into_iter()
-                            .map(|v| json!(u8::from(v > 0.0)))
-                            .collect();
-                        by_type.insert("binary".into(), Value::Array(bits));
-                    }
-                    other => {
-                        return Err(malformed(&format!(
-                            "#/embeddingTypes: {other} is not a valid enum value"
-                        )));
-                    }
+    if shape == EmbeddingShape::TitanV2
+        && let Some(types) = map.get("embeddingTypes").and_then(Value::as_array)
+    {
+        let mut by_type = Map::new();
+        for kind in types.iter().filter_map(Value::as_str) {
+            match kind {
+                "float" => {
+                    by_type.insert("float".into(), out["embedding"].clone());
+                }
+                "binary" => {
+                    let bits: Vec<Value> = vector(text, dimensions, normalize)
+                        .into_iter()
+                        .map(|v| json!(u8::from(v > 0.0)))
+                        .collect();
+                    by_type.insert("binary".into(), Value::Array(bits));
+                }
+                other => {
+                    return Err(malformed(&format!(
+                        "#/embeddingTypes: {other} is not a valid enum value"
+                    )));
                 }
             }
-            out["embeddingsByType"] = Value::Object(by_type);
         }
+        out["embeddingsByType"] = Value::Object(by_type);
     }
     Ok(out)
 }

@@ -412,12 +412,12 @@ pub(crate) fn generate(
             answer = Some(text.get(..at).unwrap_or("").to_string());
         }
     }
-    if let Some(text) = answer {
-        if !text.is_empty() {
-            planned.push(OutBlock::Text {
-                pieces: pieces(&text),
-            });
-        }
+    if let Some(text) = answer
+        && !text.is_empty()
+    {
+        planned.push(OutBlock::Text {
+            pieces: pieces(&text),
+        });
     }
     if stop_sequence.is_none() {
         for (index, name) in calls.iter().enumerate() {

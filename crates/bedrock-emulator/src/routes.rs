@@ -309,10 +309,8 @@ async fn serve(
     match operation {
         Operation::Converse | Operation::ConverseStream => {
             let streaming = *operation == Operation::ConverseStream;
-            if !streaming {
-                if let Some(name) = reply.faults.stream_exception {
-                    return Err(stream_exception_as_error(name));
-                }
+            if !streaming && let Some(name) = reply.faults.stream_exception {
+                return Err(stream_exception_as_error(name));
             }
             converse(state, reply, parts, resolved, body, streaming, started)
         }

@@ -57,12 +57,12 @@ fn check_cache_point(value: &Value, model: &ModelInfo) -> Result<(), ApiError> {
             kind.unwrap_or("null")
         )));
     }
-    if let Some(ttl) = value.get("ttl").and_then(Value::as_str) {
-        if !matches!(ttl, "5m" | "1h") {
-            return Err(ApiError::validation(format!(
-                "1 validation error detected: Value '{ttl}' at 'cachePoint.ttl' failed to satisfy constraint: Member must satisfy enum value set: [5m, 1h]"
-            )));
-        }
+    if let Some(ttl) = value.get("ttl").and_then(Value::as_str)
+        && !matches!(ttl, "5m" | "1h")
+    {
+        return Err(ApiError::validation(format!(
+            "1 validation error detected: Value '{ttl}' at 'cachePoint.ttl' failed to satisfy constraint: Member must satisfy enum value set: [5m, 1h]"
+        )));
     }
     Ok(())
 }
@@ -113,12 +113,12 @@ pub(crate) fn check(
 ) -> Result<Checked, ApiError> {
     // maxTokens against the model's limit.
     let limit = model.max_output_tokens;
-    if let Some(max) = request.max_tokens {
-        if max > limit {
-            return Err(ApiError::validation(format!(
-                "The maximum tokens you requested exceeds the model limit of {limit}. Try again with a maximum tokens value that is lower than {limit}."
-            )));
-        }
+    if let Some(max) = request.max_tokens
+        && max > limit
+    {
+        return Err(ApiError::validation(format!(
+            "The maximum tokens you requested exceeds the model limit of {limit}. Try again with a maximum tokens value that is lower than {limit}."
+        )));
     }
 
     // Conversation shape.
@@ -136,12 +136,12 @@ pub(crate) fn check(
         Some(_) => {}
     }
     for pair in request.messages.windows(2) {
-        if let [a, b] = pair {
-            if a.role == b.role {
-                return Err(ApiError::validation(
-                    "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.",
-                ));
-            }
+        if let [a, b] = pair
+            && a.role == b.role
+        {
+            return Err(ApiError::validation(
+                "A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.",
+            ));
         }
     }
 
@@ -152,12 +152,12 @@ pub(crate) fn check(
         ));
     }
     for (i, block) in request.system.iter().enumerate() {
-        if let Some(text) = block.get("text").and_then(Value::as_str) {
-            if text.trim().is_empty() {
-                return Err(ApiError::validation(format!(
-                    "The text field in the SystemContentBlock object at system.{i} is blank. Add text to the text field, and try again."
-                )));
-            }
+        if let Some(text) = block.get("text").and_then(Value::as_str)
+            && text.trim().is_empty()
+        {
+            return Err(ApiError::validation(format!(
+                "The text field in the SystemContentBlock object at system.{i} is blank. Add text to the text field, and try again."
+            )));
         }
         if let Some(cache) = block.get("cachePoint") {
             check_cache_point(cache, model)?;
@@ -235,26 +235,26 @@ pub(crate) fn check(
                     "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at {THINKING_DOCS}#max-tokens-and-context-window-size"
                 )));
             }
-            if let Some(t) = request.temperature {
-                if (t - 1.0).abs() > f64::EPSILON {
-                    return Err(ApiError::model_validation(format!(
-                        "`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at {THINKING_DOCS}#feature-compatibility"
-                    )));
-                }
+            if let Some(t) = request.temperature
+                && (t - 1.0).abs() > f64::EPSILON
+            {
+                return Err(ApiError::model_validation(format!(
+                    "`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at {THINKING_DOCS}#feature-compatibility"
+                )));
             }
-            if let Some(p) = request.top_p {
-                if p < 0.95 {
-                    return Err(ApiError::model_validation(format!(
-                        "`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled. Please consult our documentation at {THINKING_DOCS}#feature-compatibility"
-                    )));
-                }
+            if let Some(p) = request.top_p
+                && p < 0.95
+            {
+                return Err(ApiError::model_validation(format!(
+                    "`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled. Please consult our documentation at {THINKING_DOCS}#feature-compatibility"
+                )));
             }
-            if let Some(config) = tool_config {
-                if config.choice != ToolChoice::Auto {
-                    return Err(ApiError::model_validation(
-                        "Thinking may not be enabled when tool_choice forces tool use.",
-                    ));
-                }
+            if let Some(config) = tool_config
+                && config.choice != ToolChoice::Auto
+            {
+                return Err(ApiError::model_validation(
+                    "Thinking may not be enabled when tool_choice forces tool use.",
+                ));
             }
             thinking_budget = Some(u32::try_from(budget).unwrap_or(u32::MAX));
         }
@@ -362,15 +362,15 @@ pub(crate) fn check(
                         "The reasoningContent content block at {path} is only allowed in assistant messages."
                     )));
                 }
-                if thinking_budget.is_some() {
-                    if let Some(text_block) = reasoning.get("reasoningText") {
-                        let text = text_block.get("text").and_then(Value::as_str).unwrap_or("");
-                        let signature = text_block.get("signature").and_then(Value::as_str);
-                        if signature != Some(reasoning_signature(text).as_str()) {
-                            return Err(ApiError::model_validation(format!(
-                                "{path}: Invalid `signature` in `thinking` block"
-                            )));
-                        }
+                if thinking_budget.is_some()
+                    && let Some(text_block) = reasoning.get("reasoningText")
+                {
+                    let text = text_block.get("text").and_then(Value::as_str).unwrap_or("");
+                    let signature = text_block.get("signature").and_then(Value::as_str);
+                    if signature != Some(reasoning_signature(text).as_str()) {
+                        return Err(ApiError::model_validation(format!(
+                            "{path}: Invalid `signature` in `thinking` block"
+                        )));
                     }
                 }
             }
@@ -436,46 +436,47 @@ pub(crate) fn check(
     }
 
     // A final assistant turn (prefill) must not end in whitespace.
-    if let Some(last) = request.messages.last() {
-        if last.role == Role::Assistant && model.is_anthropic() {
-            let ends_in_space = last
-                .content
-                .last()
-                .and_then(|b| b.get("text"))
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.ends_with(char::is_whitespace));
-            if ends_in_space {
-                return Err(ApiError::model_validation(
-                    "final assistant content cannot end with trailing whitespace",
-                ));
-            }
+    if let Some(last) = request.messages.last()
+        && last.role == Role::Assistant
+        && model.is_anthropic()
+    {
+        let ends_in_space = last
+            .content
+            .last()
+            .and_then(|b| b.get("text"))
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.ends_with(char::is_whitespace));
+        if ends_in_space {
+            return Err(ApiError::model_validation(
+                "final assistant content cannot end with trailing whitespace",
+            ));
         }
     }
 
     // With thinking, the assistant turn of the current tool loop must open with its reasoning.
-    if thinking_budget.is_some() {
-        if let (Some(last), true) = (request.messages.last(), request.messages.len() >= 2) {
-            let in_tool_loop = last.role == Role::User
-                && last.content.iter().any(|b| b.get("toolResult").is_some());
-            if in_tool_loop {
-                let assistant_index = request.messages.len() - 2;
-                if let Some(assistant) = request.messages.get(assistant_index) {
-                    let first = assistant.content.first();
-                    let starts_with_reasoning =
-                        first.is_some_and(|b| b.get("reasoningContent").is_some());
-                    if !starts_with_reasoning {
-                        let found = first
-                            .and_then(|b| b.as_object())
-                            .and_then(|m| m.keys().next().cloned())
-                            .map(|k| match k.as_str() {
-                                "toolUse" => "tool_use".to_string(),
-                                other => other.to_string(),
-                            })
-                            .unwrap_or_else(|| "nothing".to_string());
-                        return Err(ApiError::model_validation(format!(
-                            "messages.{assistant_index}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{found}`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at {THINKING_DOCS}"
-                        )));
-                    }
+    if thinking_budget.is_some()
+        && let (Some(last), true) = (request.messages.last(), request.messages.len() >= 2)
+    {
+        let in_tool_loop =
+            last.role == Role::User && last.content.iter().any(|b| b.get("toolResult").is_some());
+        if in_tool_loop {
+            let assistant_index = request.messages.len() - 2;
+            if let Some(assistant) = request.messages.get(assistant_index) {
+                let first = assistant.content.first();
+                let starts_with_reasoning =
+                    first.is_some_and(|b| b.get("reasoningContent").is_some());
+                if !starts_with_reasoning {
+                    let found = first
+                        .and_then(|b| b.as_object())
+                        .and_then(|m| m.keys().next().cloned())
+                        .map(|k| match k.as_str() {
+                            "toolUse" => "tool_use".to_string(),
+                            other => other.to_string(),
+                        })
+                        .unwrap_or_else(|| "nothing".to_string());
+                    return Err(ApiError::model_validation(format!(
+                        "messages.{assistant_index}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{found}`. When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult our documentation at {THINKING_DOCS}"
+                    )));
                 }
             }
         }
