@@ -116,6 +116,20 @@ fn check_name(name: &str) -> Result<(), Error> {
 /// Fails on other control characters.
 fn normalize_value(out: &mut String, value: &str) -> Result<(), ()> {
     let bytes = value.as_bytes();
+    // Fast path: nothing to trim, fold or collapse, and no control characters.
+    let mut plain = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
+    let mut previous = 0u8;
+    for &b in bytes {
+        if (b < 0x20 && b != b'\t') || b == 0x7f || (b == b' ' && previous == b' ') {
+            plain = false;
+            break;
+        }
+        previous = b;
+    }
+    if plain {
+        out.push_str(value);
+        return Ok(());
+    }
     let mut pending_space = false;
     let mut wrote_any = false;
     let mut run_start: Option<usize> = None;
@@ -163,6 +177,19 @@ fn normalize_value(out: &mut String, value: &str) -> Result<(), ()> {
     }
     flush(out, &mut run_start, bytes.len());
     Ok(())
+}
+
+/// Whether removing dot segments and empty segments would change `path` (which starts with
+/// `/`): some segment other than the trailing one is empty, or a segment is `.` or `..`.
+fn needs_normalization(path: &str) -> bool {
+    let mut segments = path.split('/').skip(1).peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        if segment == "." || segment == ".." || (segment.is_empty() && !last) {
+            return true;
+        }
+    }
+    false
 }
 
 impl Canonicalizer {
@@ -213,10 +240,8 @@ impl Canonicalizer {
                 extras,
             } => {
                 let is_excluded = |name: &str| {
-                    excluded
-                        .iter()
-                        .chain(also_excluded)
-                        .any(|e| e.eq_ignore_ascii_case(name))
+                    excluded.iter().any(|e| e.eq_ignore_ascii_case(name))
+                        || also_excluded.iter().any(|e| e.eq_ignore_ascii_case(name))
                 };
                 let mut has_host = false;
                 for (i, (name, _)) in input.headers.iter().enumerate() {
@@ -313,7 +338,7 @@ impl Canonicalizer {
             self.out.push('/');
             return;
         }
-        if !normalize || !(path.contains('.') || path.contains("//")) {
+        if !normalize || !needs_normalization(path) {
             if !path.starts_with('/') {
                 self.out.push('/');
             }

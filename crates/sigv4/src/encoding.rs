@@ -3,11 +3,6 @@
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
-/// RFC 3986 unreserved characters: never percent-encoded by SigV4.
-pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
-
 fn push_percent(out: &mut String, b: u8) {
     out.push('%');
     out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
@@ -34,14 +29,33 @@ fn push_encoded_with(out: &mut String, s: &str, keep: impl Fn(u8) -> bool) {
     }
 }
 
+const fn unreserved_table(keep_slash: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric()
+            || c == b'-'
+            || c == b'.'
+            || c == b'_'
+            || c == b'~'
+            || (keep_slash && c == b'/');
+        b += 1;
+    }
+    table
+}
+
+static UNRESERVED: [bool; 256] = unreserved_table(false);
+static UNRESERVED_OR_SLASH: [bool; 256] = unreserved_table(true);
+
 /// SigV4 `UriEncode`: everything but unreserved characters is encoded.
 pub(crate) fn push_uri_encoded(out: &mut String, s: &str) {
-    push_encoded_with(out, s, is_unreserved);
+    push_encoded_with(out, s, |b| UNRESERVED[usize::from(b)]);
 }
 
 /// SigV4 `UriEncode` of a path: like [`push_uri_encoded`] but `/` is kept.
 pub(crate) fn push_path_encoded(out: &mut String, s: &str) {
-    push_encoded_with(out, s, |b| is_unreserved(b) || b == b'/');
+    push_encoded_with(out, s, |b| UNRESERVED_OR_SLASH[usize::from(b)]);
 }
 
 /// Single-encoding mode: the path is already encoded as sent, so only bytes that cannot

@@ -155,22 +155,33 @@ pub(crate) fn parse_target(target: &str) -> Result<Target<'_>, crate::Error> {
         target: target.to_owned(),
         reason,
     };
-    let without_fragment = target.split_once('#').map_or(target, |(t, _)| t);
-    let (host, rest) = if without_fragment.starts_with('/') {
-        (None, without_fragment)
-    } else if let Some((scheme, after)) = without_fragment.split_once("://") {
-        let valid_scheme = scheme
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic())
-            && scheme
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-        if !valid_scheme {
+    let bytes = target.as_bytes();
+    let end = target.find('#').unwrap_or(bytes.len());
+    let (host, rest_start) = if bytes.first() == Some(&b'/') {
+        (None, 0)
+    } else {
+        // scheme ":" "//" authority
+        let scheme_len = bytes
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+            .unwrap_or(bytes.len());
+        let scheme_ok = bytes.first().is_some_and(u8::is_ascii_alphabetic);
+        if bytes.get(scheme_len..scheme_len + 3) != Some(b"://") {
+            return Err(bad("expected an absolute URL or a path starting with '/'"));
+        }
+        if !scheme_ok {
             return Err(bad("invalid scheme"));
         }
-        let end = after.find(['/', '?']).unwrap_or(after.len());
-        let (authority, rest) = after.split_at(end);
+        let scheme = target.get(..scheme_len).unwrap_or("");
+        let authority_start = scheme_len + 3;
+        let after = target.get(authority_start..end).unwrap_or("");
+        let authority_len = match (after.find('/'), after.find('?')) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => after.len(),
+        };
+        let authority_end = authority_start + authority_len;
+        let authority = target.get(authority_start..authority_end).unwrap_or("");
         // Userinfo never goes into Host.
         let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
         if host_port.is_empty() {
@@ -182,27 +193,25 @@ pub(crate) fn parse_target(target: &str) -> Result<Target<'_>, crate::Error> {
         {
             return Err(bad("invalid character in authority"));
         }
-        (Some(strip_default_port(scheme, host_port)), rest)
-    } else {
-        return Err(bad("expected an absolute URL or a path starting with '/'"));
+        (Some(strip_default_port(scheme, host_port)), authority_end)
     };
+    let rest = target.get(rest_start..end).unwrap_or("");
     let (path, query) = match rest.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
+        Some((path, query)) => (path, Some(query)),
         None => (rest, None),
     };
     Ok(Target { host, path, query })
 }
 
 fn strip_default_port<'a>(scheme: &str, host_port: &'a str) -> &'a str {
+    let bytes = host_port.as_bytes();
     // The port starts after the last ':' that follows any IPv6 literal's ']'.
-    let search_from = host_port.rfind(']').map_or(0, |i| i + 1);
-    let Some(colon) = host_port
-        .get(search_from..)
-        .and_then(|tail| tail.rfind(':'))
-        .map(|i| i + search_from)
-    else {
+    let Some(colon) = bytes.iter().rposition(|&b| b == b':' || b == b']') else {
         return host_port;
     };
+    if bytes.get(colon) != Some(&b':') {
+        return host_port;
+    }
     let port = host_port.get(colon + 1..).unwrap_or("");
     let default = if scheme.eq_ignore_ascii_case("https") {
         "443"
