@@ -1,9 +1,12 @@
 //! The incremental frame decoder.
 
-use bytes::{Bytes, BytesMut};
+use std::ops::Range;
+use std::str::Utf8Error;
+
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::crc32::crc32;
-use crate::encoder::check_unique;
+use crate::encoder::{PAIRWISE_DUPLICATE_CHECK_MAX, check_unique};
 use crate::error::Error;
 use crate::header::{ByteStr, Header, HeaderValue, type_id};
 use crate::message::Message;
@@ -156,8 +159,7 @@ impl Decoder {
             return Ok(None);
         }
         self.state = State::Prelude;
-        let frame = buf.split_to(total).freeze();
-        match parse_frame(frame, headers_len) {
+        match parse_frame(buf.split_to(total), headers_len) {
             Ok(message) => Ok(Some(message)),
             Err(e) => Err(self.fail(e)),
         }
@@ -234,9 +236,10 @@ impl Decoder {
     }
 }
 
-/// Checks the message CRC of a whole frame, whose prelude is already valid, and
-/// slices out its headers and payload.
-fn parse_frame(frame: Bytes, headers_len: usize) -> Result<Message, Error> {
+/// Checks the message CRC of a whole frame (whose prelude is already valid) and
+/// takes it apart. The payload and long header values are split off the frame
+/// without copying; short strings are copied inline.
+fn parse_frame(mut frame: BytesMut, headers_len: usize) -> Result<Message, Error> {
     let Some((body, crc)) = frame.split_last_chunk::<4>() else {
         // Unreachable: the prelude check guarantees at least 16 bytes.
         return Err(Error::MessageTooShort {
@@ -248,37 +251,84 @@ fn parse_frame(frame: Bytes, headers_len: usize) -> Result<Message, Error> {
     if expected != actual {
         return Err(Error::MessageCrcMismatch { expected, actual });
     }
+    // The prelude check guarantees headers_len <= total - 16.
     let payload_start = PRELUDE_LEN + headers_len;
-    let payload_end = body.len();
-    let headers = parse_headers(&frame, payload_start)?;
-    let payload = frame.slice(payload_start..payload_end);
-    Ok(Message::from_parts(headers, payload))
+    let payload_len = body.len().saturating_sub(payload_start);
+    let mut long_values = Vec::new();
+    let mut headers = parse_headers(body, payload_start, &mut long_values)?;
+    if long_values.is_empty() {
+        frame.advance(payload_start);
+    } else {
+        let head = frame.split_to(payload_start).freeze();
+        for (index, slot, range) in long_values {
+            let bytes = head.slice(range);
+            if let Some(header) = headers.get_mut(index) {
+                match slot {
+                    Slot::Name => header.name = ByteStr::from_checked_bytes(bytes),
+                    Slot::String => {
+                        header.value = HeaderValue::String(ByteStr::from_checked_bytes(bytes))
+                    }
+                    Slot::ByteArray => header.value = HeaderValue::ByteArray(bytes),
+                }
+            }
+        }
+    }
+    frame.truncate(payload_len);
+    Ok(Message::from_parts(headers, frame.freeze()))
 }
 
-/// Reads the headers in `frame[12..end]`.
-fn parse_headers(frame: &Bytes, end: usize) -> Result<Vec<Header>, Error> {
-    let mut headers = Vec::new();
-    if end == PRELUDE_LEN {
-        return Ok(headers);
+/// Which part of a header a long value (one not stored inline) belongs to.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Name,
+    String,
+    ByteArray,
+}
+
+/// A value to slice out of the frame once the headers are parsed: header
+/// index, slot and byte range in the frame.
+type LongValue = (usize, Slot, Range<usize>);
+
+/// Reads the headers in `frame[12..end]`. Short strings are stored inline;
+/// long strings and byte arrays get a placeholder and an entry in `long_values`.
+fn parse_headers(
+    frame: &[u8],
+    end: usize,
+    long_values: &mut Vec<LongValue>,
+) -> Result<Vec<Header>, Error> {
+    let headers_len = end.saturating_sub(PRELUDE_LEN);
+    if headers_len == 0 {
+        return Ok(Vec::new());
     }
+    // A guess that fits the usual few short headers in one allocation.
+    let mut headers = Vec::with_capacity((headers_len / 24).clamp(2, 16));
     let mut reader = Reader {
         data: frame.get(..end).unwrap_or_default(),
+        frame,
         pos: PRELUDE_LEN,
+        last: 0..0,
     };
     while reader.pos < end {
         let offset = reader.pos;
+        let index = headers.len();
         let [name_len] = reader.array::<1>()?;
         if name_len == 0 {
             return Err(Error::InvalidHeaderNameLength { offset, length: 0 });
         }
-        let (name_at, name_bytes) = reader.slice(usize::from(name_len))?;
-        if let Err(e) = std::str::from_utf8(name_bytes) {
-            return Err(Error::InvalidHeaderNameUtf8 {
-                offset: name_at,
-                valid_up_to: e.valid_up_to(),
-            });
-        }
-        let name = ByteStr(frame.slice(name_at..name_at + name_bytes.len()));
+        let name = match reader.string(usize::from(name_len)) {
+            Ok(Some(name)) => name,
+            Ok(None) => {
+                long_values.push((index, Slot::Name, reader.last.clone()));
+                ByteStr::default()
+            }
+            Err(Err(e)) => return Err(e),
+            Err(Ok(utf8)) => {
+                return Err(Error::InvalidHeaderNameUtf8 {
+                    offset: offset + 1,
+                    valid_up_to: utf8.valid_up_to(),
+                });
+            }
+        };
         let [type_byte] = reader.array::<1>()?;
         let value = match type_byte {
             type_id::BOOL_TRUE => HeaderValue::Bool(true),
@@ -289,39 +339,131 @@ fn parse_headers(frame: &Bytes, end: usize) -> Result<Vec<Header>, Error> {
             type_id::INT64 => HeaderValue::Int64(i64::from_be_bytes(reader.array()?)),
             type_id::BYTE_ARRAY => {
                 let len = usize::from(u16::from_be_bytes(reader.array()?));
-                let (at, _) = reader.slice(len)?;
-                HeaderValue::ByteArray(frame.slice(at..at + len))
+                reader.skip(len)?;
+                if len > 0 {
+                    long_values.push((index, Slot::ByteArray, reader.last.clone()));
+                }
+                HeaderValue::ByteArray(Bytes::new())
             }
             type_id::STRING => {
                 let len = usize::from(u16::from_be_bytes(reader.array()?));
-                let (at, bytes) = reader.slice(len)?;
-                if let Err(e) = std::str::from_utf8(bytes) {
-                    return Err(Error::InvalidStringUtf8 {
-                        name: name.to_string(),
-                        valid_up_to: e.valid_up_to(),
-                    });
+                match reader.string(len) {
+                    Ok(Some(value)) => HeaderValue::String(value),
+                    Ok(None) => {
+                        long_values.push((index, Slot::String, reader.last.clone()));
+                        HeaderValue::String(ByteStr::default())
+                    }
+                    Err(Err(e)) => return Err(e),
+                    Err(Ok(utf8)) => {
+                        return Err(Error::InvalidStringUtf8 {
+                            name: name_for_error(frame, &name, long_values, index),
+                            valid_up_to: utf8.valid_up_to(),
+                        });
+                    }
                 }
-                HeaderValue::String(ByteStr(frame.slice(at..at + len)))
             }
             type_id::TIMESTAMP => HeaderValue::Timestamp(i64::from_be_bytes(reader.array()?)),
             type_id::UUID => HeaderValue::Uuid(reader.array()?),
             other => {
                 return Err(Error::UnknownHeaderType {
-                    name: name.to_string(),
+                    name: name_for_error(frame, &name, long_values, index),
                     type_id: other,
                 });
             }
         };
-        headers.push(Header::new(name, value));
+        headers.push(Header { name, value });
     }
-    check_unique(&headers)?;
+    if headers.len() <= PAIRWISE_DUPLICATE_CHECK_MAX && long_values.is_empty() {
+        check_unique(&headers)?;
+    } else {
+        check_unique_in_frame(frame, &headers, long_values)?;
+    }
     Ok(headers)
+}
+
+/// The name of header `index`, for an error message, wherever it is stored.
+#[cold]
+fn name_for_error(frame: &[u8], name: &ByteStr, long_values: &[LongValue], index: usize) -> String {
+    let long = long_values
+        .iter()
+        .find(|(i, slot, _)| *i == index && matches!(slot, Slot::Name));
+    match long {
+        Some((_, _, range)) => {
+            String::from_utf8_lossy(frame.get(range.clone()).unwrap_or_default()).into_owned()
+        }
+        None => name.to_string(),
+    }
+}
+
+/// The duplicate check when some names are not filled in yet.
+#[cold]
+fn check_unique_in_frame(
+    frame: &[u8],
+    headers: &[Header],
+    long_values: &[LongValue],
+) -> Result<(), Error> {
+    let mut names: Vec<&[u8]> = headers.iter().map(|h| h.name.as_bytes()).collect();
+    for (index, slot, range) in long_values {
+        if let (Slot::Name, Some(name)) = (slot, names.get_mut(*index)) {
+            *name = frame.get(range.clone()).unwrap_or_default();
+        }
+    }
+    names.sort_unstable();
+    match names.windows(2).find_map(|w| match w {
+        [a, b] if a == b => Some(*a),
+        _ => None,
+    }) {
+        Some(name) => Err(Error::DuplicateHeader {
+            name: String::from_utf8_lossy(name).into_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// The header names and values that AWS services send on nearly every message
+/// (the `:`-prefixed protocol headers, and Amazon Bedrock's event types).
+/// Decoding one of them stores a `&'static str`: no copy, and
+/// [`ByteStr::as_str`] need not re-check it.
+#[inline]
+fn well_known(bytes: &[u8]) -> Option<&'static str> {
+    Some(match bytes {
+        b":message-type" => ":message-type",
+        b":event-type" => ":event-type",
+        b":content-type" => ":content-type",
+        b":exception-type" => ":exception-type",
+        b":error-code" => ":error-code",
+        b":error-message" => ":error-message",
+        b"event" => "event",
+        b"exception" => "exception",
+        b"error" => "error",
+        b"application/json" => "application/json",
+        // Amazon Bedrock Runtime's event and exception types.
+        b"messageStart" => "messageStart",
+        b"contentBlockStart" => "contentBlockStart",
+        b"contentBlockDelta" => "contentBlockDelta",
+        b"contentBlockStop" => "contentBlockStop",
+        b"messageStop" => "messageStop",
+        b"metadata" => "metadata",
+        b"chunk" => "chunk",
+        b"internalServerException" => "internalServerException",
+        b"modelStreamErrorException" => "modelStreamErrorException",
+        b"validationException" => "validationException",
+        b"throttlingException" => "throttlingException",
+        b"serviceUnavailableException" => "serviceUnavailableException",
+        _ => return None,
+    })
 }
 
 /// A bounds-checked cursor over the front of a frame; positions are frame offsets.
 struct Reader<'a> {
+    /// The frame up to the end of the header section.
     data: &'a [u8],
+    /// The whole frame (without its CRC), for fixed-size copies that may run
+    /// past the header section.
+    frame: &'a [u8],
     pos: usize,
+    /// The range of the last string or byte array read.
+    last: Range<usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -336,17 +478,35 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next `n` bytes and their offset.
+    /// Skips `n` bytes, recording their range in `last`.
     #[inline]
-    fn slice(&mut self, n: usize) -> Result<(usize, &'a [u8]), Error> {
+    fn skip(&mut self, n: usize) -> Result<&'a [u8], Error> {
         match self.data.get(self.pos..).and_then(|rest| rest.get(..n)) {
             Some(bytes) => {
-                let at = self.pos;
+                self.last = self.pos..self.pos + n;
                 self.pos += n;
-                Ok((at, bytes))
+                Ok(bytes)
             }
             None => Err(self.truncated(n)),
         }
+    }
+
+    /// The next `n` bytes as a string stored inline; `Ok(None)` if the string
+    /// is too long to store inline (its range is in `last`). The error is
+    /// `Err(Ok(_))` for bad UTF-8, `Err(Err(_))` for a truncated header.
+    #[inline(always)]
+    fn string(&mut self, n: usize) -> Result<Option<ByteStr>, Result<Utf8Error, Error>> {
+        let start = self.pos;
+        let bytes = self.skip(n).map_err(Err)?;
+        if let Some(known) = well_known(bytes) {
+            return Ok(Some(ByteStr::from_static(known)));
+        }
+        // Header names and values are nearly always ASCII, which is quicker to check.
+        if !bytes.is_ascii() {
+            std::str::from_utf8(bytes).map_err(Ok)?;
+        }
+        let rest = self.frame.get(start..).unwrap_or_default();
+        Ok(ByteStr::inline_prefix(rest, n))
     }
 
     #[cold]
@@ -437,7 +597,18 @@ mod tests {
         let frame_start = buf.as_ptr() as usize;
         let m = decode_one(&mut buf).unwrap().unwrap();
         assert_eq!(m.payload().as_ptr() as usize, frame_start + 12 + 6);
+        // Long strings and byte arrays are slices of the frame too.
+        let long = "n".repeat(40);
+        let mut headers = vec![40u8];
+        headers.extend_from_slice(long.as_bytes());
+        headers.extend_from_slice(b"\x06\x00\x02ab");
+        let mut buf = raw_frame(&headers, b"");
+        let frame_start = buf.as_ptr() as usize;
+        let m = decode_one(&mut buf).unwrap().unwrap();
+        assert_eq!(m.headers()[0].name(), long.as_str());
         assert_eq!(m.headers()[0].name().as_ptr() as usize, frame_start + 13);
+        let value = m.headers()[0].value().as_bytes().unwrap();
+        assert_eq!(value.as_ptr() as usize, frame_start + 13 + 40 + 3);
     }
 
     #[test]
@@ -649,6 +820,82 @@ mod tests {
             decode_one(&mut raw_frame(&headers, b"")),
             Err(Error::DuplicateHeader { name: "h*".into() })
         );
+    }
+
+    #[test]
+    fn long_names_and_values_are_checked_like_short_ones() {
+        let long = |c: u8| vec![c; 100];
+        let header = |name: &[u8], type_and_value: &[u8]| {
+            let mut h = vec![name.len() as u8];
+            h.extend_from_slice(name);
+            h.extend_from_slice(type_and_value);
+            h
+        };
+        // Repeated long names.
+        let mut headers = header(&long(b'a'), b"\x00");
+        headers.extend(header(b"b", b"\x00"));
+        headers.extend(header(&long(b'a'), b"\x01"));
+        assert_eq!(
+            decode_one(&mut raw_frame(&headers, b"")),
+            Err(Error::DuplicateHeader {
+                name: "a".repeat(100)
+            })
+        );
+        // Unknown type after a long name names the header.
+        assert_eq!(
+            decode_one(&mut raw_frame(&header(&long(b'z'), b"\x0b"), b"")),
+            Err(Error::UnknownHeaderType {
+                name: "z".repeat(100),
+                type_id: 11
+            })
+        );
+        // Bad UTF-8 in a long string value, after a long name.
+        let mut value = vec![7, 0, 100];
+        value.extend(vec![b'v'; 99]);
+        value.push(0xff);
+        assert_eq!(
+            decode_one(&mut raw_frame(&header(&long(b'n'), &value), b"")),
+            Err(Error::InvalidStringUtf8 {
+                name: "n".repeat(100),
+                valid_up_to: 99
+            })
+        );
+        // Bad UTF-8 in a long name.
+        let mut name = long(b'n');
+        name[50] = 0xc3;
+        assert_eq!(
+            decode_one(&mut raw_frame(&header(&name, b"\x00"), b"")),
+            Err(Error::InvalidHeaderNameUtf8 {
+                offset: 13,
+                valid_up_to: 50
+            })
+        );
+        // And a valid mix decodes, long values included.
+        let mut value = vec![7, 0, 100];
+        value.extend("é".repeat(50).as_bytes());
+        let mut headers = header(&long(b'n'), &value);
+        headers.extend(header(b"short", b"\x07\x00\x02ok"));
+        headers.extend(header(&long(b'm'), b"\x06\x00\x03\x00\x01\x02"));
+        let m = decode_one(&mut raw_frame(&headers, b"p")).unwrap().unwrap();
+        let expected = Message::new(&b"p"[..])
+            .with_header("n".repeat(100), "é".repeat(50))
+            .with_header("short", "ok")
+            .with_header("m".repeat(100), Bytes::from_static(b"\x00\x01\x02"));
+        assert_eq!(m, expected);
+    }
+
+    #[test]
+    fn well_known_strings_decode_like_any_other() {
+        let m = Message::new(&b"{}"[..])
+            .with_header(":event-type", "contentBlockDelta".to_owned())
+            .with_header(":content-type", "application/json".to_owned())
+            .with_header(":message-type", "event".to_owned())
+            .with_header(":x-custom", "contentBlockDelta!".to_owned());
+        let mut buf = BytesMut::from(&m.to_bytes().unwrap()[..]);
+        let decoded = decode_one(&mut buf).unwrap().unwrap();
+        assert_eq!(decoded, m);
+        assert_eq!(decoded.header_str(":event-type"), Some("contentBlockDelta"));
+        assert_eq!(decoded.header_str(":x-custom"), Some("contentBlockDelta!"));
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub(crate) fn frame_len(message: &Message) -> Result<(usize, usize), Error> {
     let headers = message.headers();
     let mut headers_len: usize = 0;
     for header in headers {
-        let name_len = header.name().len();
+        let name_len = header.name().as_bytes().len();
         if !(1..=255).contains(&name_len) {
             return Err(Error::InvalidHeaderNameLength {
                 offset: 0,
@@ -70,7 +70,7 @@ pub(crate) fn frame_len(message: &Message) -> Result<(usize, usize), Error> {
         }
         let value_len = match header.value() {
             HeaderValue::ByteArray(v) => v.len(),
-            HeaderValue::String(v) => v.len(),
+            HeaderValue::String(v) => v.as_bytes().len(),
             _ => 0,
         };
         if value_len > usize::from(u16::MAX) {
@@ -146,7 +146,7 @@ fn put_header(header: &Header, dst: &mut BytesMut) {
             dst.put_slice(v);
         }
         HeaderValue::String(v) => {
-            dst.put_u16(v.len() as u16);
+            dst.put_u16(v.as_bytes().len() as u16);
             dst.put_slice(v.as_bytes());
         }
         HeaderValue::Uuid(v) => dst.put_slice(v),

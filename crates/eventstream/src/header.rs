@@ -8,11 +8,18 @@ use std::str::Utf8Error;
 
 use bytes::Bytes;
 
-/// An immutable UTF-8 string backed by [`Bytes`].
+/// Strings up to this many bytes are stored inline, without a heap allocation or
+/// a reference count.
+const INLINE_CAP: usize = 30;
+
+/// An immutable, cheaply cloned UTF-8 string.
 ///
-/// Decoded header names and string values are slices of the received frame, so
-/// decoding them allocates nothing. The contents are checked to be UTF-8 when a
-/// `ByteStr` is made, and it derefs to [`str`].
+/// Header names and string values use it. Decoding stores short strings (up to
+/// 30 bytes, which covers Bedrock's `:event-type`, `:content-type` and
+/// `:message-type` names and their values) inline, and longer ones as a
+/// [`Bytes`] slice of the received frame, so decoding a header allocates
+/// nothing. The contents are checked to be UTF-8 when a `ByteStr` is made, and
+/// it derefs to [`str`].
 ///
 /// ```
 /// use eventstream::ByteStr;
@@ -21,18 +28,26 @@ use bytes::Bytes;
 /// assert_eq!(s, ":event-type");
 /// assert!(s.starts_with(':'));
 /// ```
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct ByteStr(pub(crate) Bytes);
+#[derive(Clone)]
+pub struct ByteStr(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Inline { len: u8, buf: [u8; INLINE_CAP] },
+    Shared(Bytes),
+}
 
 impl ByteStr {
     /// Wraps a static string without copying it.
     pub const fn from_static(s: &'static str) -> Self {
-        ByteStr(Bytes::from_static(s.as_bytes()))
+        ByteStr(Repr::Static(s))
     }
 
-    /// Copies `s` into a new `ByteStr`.
+    /// Copies `s` into a new `ByteStr` (inline if it is short).
     pub fn copy_from_str(s: &str) -> Self {
-        ByteStr(Bytes::copy_from_slice(s.as_bytes()))
+        ByteStr::inline(s.as_bytes())
+            .unwrap_or_else(|| ByteStr(Repr::Shared(Bytes::copy_from_slice(s.as_bytes()))))
     }
 
     /// Wraps `bytes` after checking that they are UTF-8.
@@ -42,26 +57,102 @@ impl ByteStr {
     /// Returns the [`Utf8Error`] if `bytes` is not valid UTF-8.
     pub fn from_utf8(bytes: Bytes) -> Result<Self, Utf8Error> {
         std::str::from_utf8(&bytes)?;
-        Ok(ByteStr(bytes))
+        Ok(ByteStr(Repr::Shared(bytes)))
+    }
+
+    /// Wraps bytes already checked to be UTF-8.
+    pub(crate) fn from_checked_bytes(bytes: Bytes) -> Self {
+        ByteStr(Repr::Shared(bytes))
+    }
+
+    /// Copies the first `len` bytes of `src`, already checked to be UTF-8,
+    /// inline if they fit. When `src` has at least [`INLINE_CAP`] bytes, a
+    /// fixed-size copy is used (no `memcpy` call); the bytes past `len` are
+    /// never read.
+    #[inline]
+    pub(crate) fn inline_prefix(src: &[u8], len: usize) -> Option<Self> {
+        if len > INLINE_CAP {
+            return None;
+        }
+        match src.first_chunk::<INLINE_CAP>() {
+            Some(chunk) => Some(ByteStr(Repr::Inline {
+                len: len as u8,
+                buf: *chunk,
+            })),
+            None => ByteStr::inline(src.get(..len)?),
+        }
+    }
+
+    /// Copies bytes already checked to be UTF-8 inline, if they fit.
+    #[inline]
+    pub(crate) fn inline(bytes: &[u8]) -> Option<Self> {
+        let mut buf = [0u8; INLINE_CAP];
+        buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        Some(ByteStr(Repr::Inline {
+            // At most INLINE_CAP, so it fits in a u8.
+            len: bytes.len() as u8,
+            buf,
+        }))
     }
 
     /// The string.
     ///
-    /// The `Bytes` are re-checked as UTF-8 on each call (this crate has no
-    /// `unsafe`), which is a few nanoseconds for a short ASCII name.
+    /// Static strings are returned as they are; others are re-checked as
+    /// UTF-8 on each call (this crate has no `unsafe`), which takes a few
+    /// nanoseconds for a short name.
+    #[inline]
     pub fn as_str(&self) -> &str {
-        // Every constructor checks UTF-8, so the fallback is never taken.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        match &self.0 {
+            Repr::Static(s) => s,
+            // Every constructor checks UTF-8, so the fallback is never taken.
+            _ => std::str::from_utf8(self.as_bytes()).unwrap_or_default(),
+        }
     }
 
     /// The UTF-8 bytes.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Static(s) => s.as_bytes(),
+            Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Shared(b) => b,
+        }
     }
 
-    /// The underlying [`Bytes`], without copying.
+    /// The bytes as [`Bytes`]: without copying if the string is static or
+    /// shared, by copying if it is stored inline.
     pub fn into_bytes(self) -> Bytes {
-        self.0
+        match self.0 {
+            Repr::Static(s) => Bytes::from_static(s.as_bytes()),
+            Repr::Inline { .. } => Bytes::copy_from_slice(self.as_bytes()),
+            Repr::Shared(b) => b,
+        }
+    }
+}
+
+impl Default for ByteStr {
+    fn default() -> Self {
+        ByteStr::from_static("")
+    }
+}
+
+impl PartialEq for ByteStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for ByteStr {}
+
+impl PartialOrd for ByteStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ByteStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
     }
 }
 
@@ -80,7 +171,7 @@ impl AsRef<str> for ByteStr {
 
 impl AsRef<[u8]> for ByteStr {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        self.as_bytes()
     }
 }
 
@@ -117,7 +208,7 @@ impl From<&'static str> for ByteStr {
 
 impl From<String> for ByteStr {
     fn from(s: String) -> Self {
-        ByteStr(Bytes::from(s))
+        ByteStr(Repr::Shared(Bytes::from(s)))
     }
 }
 
@@ -129,7 +220,7 @@ impl From<Box<str>> for ByteStr {
 
 impl From<ByteStr> for Bytes {
     fn from(s: ByteStr) -> Self {
-        s.0
+        s.into_bytes()
     }
 }
 
@@ -351,7 +442,7 @@ impl HeaderValue {
             HeaderValue::Int32(_) => 4,
             HeaderValue::Int64(_) | HeaderValue::Timestamp(_) => 8,
             HeaderValue::ByteArray(v) => 2 + v.len(),
-            HeaderValue::String(v) => 2 + v.len(),
+            HeaderValue::String(v) => 2 + v.as_bytes().len(),
             HeaderValue::Uuid(_) => 16,
         }
     }
@@ -429,8 +520,8 @@ impl From<[u8; 16]> for HeaderValue {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Header {
-    name: ByteStr,
-    value: HeaderValue,
+    pub(crate) name: ByteStr,
+    pub(crate) value: HeaderValue,
 }
 
 impl Header {
@@ -472,6 +563,35 @@ mod tests {
             ByteStr::from_utf8(Bytes::from_static("é".as_bytes())).unwrap(),
             "é"
         );
+    }
+
+    #[test]
+    fn byte_str_representations_compare_by_content() {
+        let long = "x".repeat(INLINE_CAP + 1);
+        for text in [
+            "",
+            "a",
+            ":event-type",
+            "x".repeat(INLINE_CAP).as_str(),
+            long.as_str(),
+        ] {
+            let shared = ByteStr::from_utf8(Bytes::copy_from_slice(text.as_bytes())).unwrap();
+            let copied = ByteStr::copy_from_str(text);
+            let owned = ByteStr::from(text.to_owned());
+            assert_eq!(shared, copied);
+            assert_eq!(copied, owned);
+            assert_eq!(copied.as_str(), text);
+            assert_eq!(copied.clone().into_bytes(), text.as_bytes());
+            assert_eq!(shared.cmp(&copied), std::cmp::Ordering::Equal);
+            assert_eq!(format!("{copied:?}"), format!("{text:?}"));
+        }
+        assert!(matches!(
+            ByteStr::copy_from_str(&"x".repeat(INLINE_CAP)).0,
+            Repr::Inline { .. }
+        ));
+        assert!(matches!(ByteStr::copy_from_str(&long).0, Repr::Shared(_)));
+        assert_eq!(ByteStr::default(), "");
+        assert!(ByteStr::copy_from_str("a") < ByteStr::from_static("b"));
     }
 
     #[test]
