@@ -458,6 +458,14 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_every_model() {
+        let readme = include_str!("../README.md");
+        for model in MODELS {
+            assert!(readme.contains(&format!("`{}`", model.id)), "{}", model.id);
+        }
+    }
+
+    #[test]
     fn every_family_is_present() {
         for prefix in [
             "anthropic.",
