@@ -8,4 +8,5 @@ mod emulator {
     mod converse;
     mod faults;
     mod stream;
+    mod types;
 }
