@@ -626,6 +626,13 @@ fn throughput_reply(
         ..model::Usage::default()
     };
     if !streaming {
+        let total = shape.deltas.saturating_mul(shape.delta_bytes as u64);
+        if total > throughput::MAX_CONVERSE_BYTES {
+            return reply.error(&ApiError::validation(format!(
+                "Invalid throughput shape: a Converse answer is limited to {} bytes; use converse-stream for more.",
+                throughput::MAX_CONVERSE_BYTES
+            )));
+        }
         let text = throughput::delta_text(shape.delta_bytes).repeat(shape.deltas as usize);
         let generation = Generation {
             blocks: vec![OutBlock::Text { pieces: vec![text] }],

@@ -4,13 +4,16 @@ use serde_json::{Map, Value, json};
 
 /// Deepest nesting followed before giving up with `null`.
 const MAX_DEPTH: usize = 16;
+/// Most values built for one schema (bounds nested arrays and recursive refs).
+const MAX_NODES: usize = 10_000;
 
 /// A deterministic value that satisfies the common subset of JSON Schema:
 /// `type`, `properties`, `required`, `items`, `minItems`, `enum`, `const`,
 /// `default`, `examples`, `format`, `minimum`, `anyOf`/`oneOf`/`allOf` and local
 /// `$ref`s (`#/$defs/...`, `#/definitions/...`).
 pub(crate) fn example(schema: &Value) -> Value {
-    build(schema, schema, MAX_DEPTH, None)
+    let mut budget = MAX_NODES;
+    build(schema, schema, MAX_DEPTH, None, &mut budget)
 }
 
 fn resolve_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
@@ -21,17 +24,24 @@ fn resolve_ref<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
     root.pointer(path)
 }
 
-fn build(root: &Value, schema: &Value, depth: usize, name: Option<&str>) -> Value {
-    if depth == 0 {
+fn build(
+    root: &Value,
+    schema: &Value,
+    depth: usize,
+    name: Option<&str>,
+    budget: &mut usize,
+) -> Value {
+    if depth == 0 || *budget == 0 {
         return Value::Null;
     }
+    *budget -= 1;
     let Some(map) = schema.as_object() else {
         // `true` or an empty schema accept anything.
         return Value::String("example".to_string());
     };
     if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
         return match resolve_ref(root, reference) {
-            Some(target) => build(root, target, depth - 1, name),
+            Some(target) => build(root, target, depth - 1, name, budget),
             None => Value::Null,
         };
     }
@@ -62,14 +72,14 @@ fn build(root: &Value, schema: &Value, depth: usize, name: Option<&str>) -> Valu
                 .find(|o| o.get("type").and_then(Value::as_str) != Some("null"))
                 .or_else(|| options.first());
             if let Some(choice) = choice {
-                return build(root, choice, depth - 1, name);
+                return build(root, choice, depth - 1, name, budget);
             }
         }
     }
     if let Some(parts) = map.get("allOf").and_then(Value::as_array) {
         let mut merged = Map::new();
         for part in parts {
-            if let Value::Object(obj) = build(root, part, depth - 1, name) {
+            if let Value::Object(obj) = build(root, part, depth - 1, name, budget) {
                 merged.extend(obj);
             }
         }
@@ -91,7 +101,10 @@ fn build(root: &Value, schema: &Value, depth: usize, name: Option<&str>) -> Valu
             let mut object = Map::new();
             if let Some(properties) = map.get("properties").and_then(Value::as_object) {
                 for (key, property) in properties {
-                    object.insert(key.clone(), build(root, property, depth - 1, Some(key)));
+                    object.insert(
+                        key.clone(),
+                        build(root, property, depth - 1, Some(key), budget),
+                    );
                 }
             }
             Value::Object(object)
@@ -105,7 +118,7 @@ fn build(root: &Value, schema: &Value, depth: usize, name: Option<&str>) -> Valu
             let item = map.get("items").cloned().unwrap_or(Value::Bool(true));
             Value::Array(
                 (0..count)
-                    .map(|_| build(root, &item, depth - 1, name))
+                    .map(|_| build(root, &item, depth - 1, name, budget))
                     .collect(),
             )
         }
@@ -194,5 +207,15 @@ mod tests {
         let value = example(&schema);
         assert!(value.is_object());
         assert!(example(&json!({"$ref": "#/nowhere"})).is_null());
+    }
+
+    #[test]
+    fn nested_arrays_stay_bounded() {
+        let mut schema = json!({"type": "string"});
+        for _ in 0..20 {
+            schema = json!({"type": "array", "minItems": 8, "items": schema});
+        }
+        let text = example(&schema).to_string();
+        assert!(text.len() < 1_000_000, "{} bytes", text.len());
     }
 }

@@ -18,6 +18,8 @@ pub(crate) const DEFAULT_DELTA_BYTES: usize = 16;
 const MAX_DELTAS: u64 = 100_000_000;
 const MAX_DELTA_BYTES: usize = 1 << 20;
 const MAX_TOTAL_BYTES: u64 = 1 << 32;
+/// Largest non-streaming (`converse`) throughput answer.
+pub(crate) const MAX_CONVERSE_BYTES: u64 = 64 << 20;
 /// Target size of one network chunk when frames are batched.
 const BATCH_BYTES: usize = 16 * 1024;
 
