@@ -22,6 +22,47 @@ pub(crate) fn crc32(data: &[u8]) -> u32 {
     }
 }
 
+/// An incremental CRC-32/ISO-HDLC, so that the message CRC can carry on from
+/// the prelude's first 8 bytes instead of hashing them again.
+#[derive(Clone)]
+pub(crate) struct Hasher {
+    #[cfg(feature = "crc32fast")]
+    inner: crc32fast::Hasher,
+    #[cfg(not(feature = "crc32fast"))]
+    inner: crc::Digest<'static, u32, crc::Table<16>>,
+}
+
+impl Hasher {
+    #[inline]
+    pub(crate) fn new() -> Self {
+        Hasher {
+            #[cfg(feature = "crc32fast")]
+            inner: crc32fast::Hasher::new(),
+            #[cfg(not(feature = "crc32fast"))]
+            inner: TABLE16.digest(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.inner.update(data);
+    }
+
+    /// The CRC of everything so far.
+    #[inline]
+    pub(crate) fn value(&self) -> u32 {
+        self.inner.clone().finalize()
+    }
+}
+
+impl std::fmt::Debug for Hasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hasher")
+            .field("value", &self.value())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +87,21 @@ mod tests {
         #[test]
         fn backends_agree(data in proptest::collection::vec(any::<u8>(), 0..4096)) {
             prop_assert_eq!(crc32(&data), crc32_table16(&data));
+        }
+    }
+
+    proptest! {
+        /// The incremental hasher agrees with the one-shot function however
+        /// the input is cut.
+        #[test]
+        fn hasher_agrees(data in proptest::collection::vec(any::<u8>(), 0..1024), cut in any::<prop::sample::Index>()) {
+            let cut = cut.index(data.len() + 1);
+            let (a, b) = data.split_at(cut);
+            let mut hasher = Hasher::new();
+            hasher.update(a);
+            prop_assert_eq!(hasher.value(), crc32(a));
+            hasher.update(b);
+            prop_assert_eq!(hasher.value(), crc32(&data));
         }
     }
 

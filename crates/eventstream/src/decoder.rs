@@ -5,7 +5,7 @@ use std::str::Utf8Error;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::crc32::crc32;
+use crate::crc32::Hasher;
 use crate::encoder::{PAIRWISE_DUPLICATE_CHECK_MAX, check_unique};
 use crate::error::Error;
 use crate::header::{ByteStr, Header, HeaderValue, type_id};
@@ -70,7 +70,12 @@ enum State {
     /// Waiting for the 12-byte prelude at the start of the buffer.
     Prelude,
     /// The prelude at the start of the buffer is valid; waiting for the rest.
-    Body { total: usize, headers_len: usize },
+    /// `crc` has hashed the first 8 bytes.
+    Body {
+        total: usize,
+        headers_len: usize,
+        crc: Hasher,
+    },
     /// An error was returned; it is returned again on every call.
     Failed(Error),
 }
@@ -143,10 +148,14 @@ impl Decoder {
     /// [`Error::DuplicateHeader`] once the frame is complete. After an error,
     /// every call returns it again.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<Message>, Error> {
-        let (total, headers_len) = match &self.state {
-            State::Body { total, headers_len } => (*total, *headers_len),
+        let (total, headers_len, crc) = match &self.state {
+            State::Body {
+                total,
+                headers_len,
+                crc,
+            } => (*total, *headers_len, crc.clone()),
             State::Prelude => match self.read_prelude(buf) {
-                Ok(Some(lengths)) => lengths,
+                Ok(Some(prelude)) => prelude,
                 Ok(None) => return Ok(None),
                 Err(e) => return Err(self.fail(e)),
             },
@@ -155,11 +164,15 @@ impl Decoder {
         if buf.len() < total {
             // Bounded: `total` passed the cap in `read_prelude`.
             buf.reserve(total - buf.len());
-            self.state = State::Body { total, headers_len };
+            self.state = State::Body {
+                total,
+                headers_len,
+                crc,
+            };
             return Ok(None);
         }
         self.state = State::Prelude;
-        match parse_frame(buf.split_to(total), headers_len) {
+        match parse_frame(buf.split_to(total), headers_len, crc) {
             Ok(message) => Ok(Some(message)),
             Err(e) => Err(self.fail(e)),
         }
@@ -197,14 +210,17 @@ impl Decoder {
     }
 
     /// Validates the prelude at the front of `buf`, if it has arrived, and
-    /// returns `(total_length, headers_length)`.
-    fn read_prelude(&self, buf: &[u8]) -> Result<Option<(usize, usize)>, Error> {
+    /// returns `total_length`, `headers_length` and the CRC state after the
+    /// first 8 bytes.
+    fn read_prelude(&self, buf: &[u8]) -> Result<Option<(usize, usize, Hasher)>, Error> {
         let Some(prelude) = buf.first_chunk::<PRELUDE_LEN>() else {
             return Ok(None);
         };
         let [t0, t1, t2, t3, h0, h1, h2, h3, c0, c1, c2, c3] = *prelude;
         let expected = u32::from_be_bytes([c0, c1, c2, c3]);
-        let actual = crc32(&[t0, t1, t2, t3, h0, h1, h2, h3]);
+        let mut crc = Hasher::new();
+        crc.update(&[t0, t1, t2, t3, h0, h1, h2, h3]);
+        let actual = crc.value();
         if expected != actual {
             return Err(Error::PreludeCrcMismatch { expected, actual });
         }
@@ -232,22 +248,23 @@ impl Decoder {
                 max: self.max_headers_size as u64,
             });
         }
-        Ok(Some((total_length as usize, headers_length as usize)))
+        Ok(Some((total_length as usize, headers_length as usize, crc)))
     }
 }
 
 /// Checks the message CRC of a whole frame (whose prelude is already valid) and
 /// takes it apart. The payload and long header values are split off the frame
 /// without copying; short strings are copied inline.
-fn parse_frame(mut frame: BytesMut, headers_len: usize) -> Result<Message, Error> {
-    let Some((body, crc)) = frame.split_last_chunk::<4>() else {
+fn parse_frame(mut frame: BytesMut, headers_len: usize, mut crc: Hasher) -> Result<Message, Error> {
+    let Some((body, stored_crc)) = frame.split_last_chunk::<4>() else {
         // Unreachable: the prelude check guarantees at least 16 bytes.
         return Err(Error::MessageTooShort {
             total_length: frame.len() as u32,
         });
     };
-    let expected = u32::from_be_bytes(*crc);
-    let actual = crc32(body);
+    let expected = u32::from_be_bytes(*stored_crc);
+    crc.update(body.get(8..).unwrap_or_default());
+    let actual = crc.value();
     if expected != actual {
         return Err(Error::MessageCrcMismatch { expected, actual });
     }
@@ -522,6 +539,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crc32::crc32;
 
     /// A frame with valid CRCs around arbitrary header bytes.
     fn raw_frame(headers: &[u8], payload: &[u8]) -> BytesMut {
