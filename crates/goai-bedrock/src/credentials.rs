@@ -8,6 +8,17 @@
 //!   `AWS_SESSION_TOKEN`.
 //! - [`CredentialsCache`]: wraps any provider, caches what it returns, refreshes
 //!   ahead of expiry, and makes concurrent callers share one refresh.
+//! - [`DefaultChain`]: the standard AWS chain (explicit, environment, shared
+//!   config files, web identity, ECS/EKS container, EC2 IMDSv2), built from
+//!   [`ProfileProvider`], [`WebIdentityProvider`], [`ContainerProvider`] and
+//!   [`ImdsProvider`]; [`CredentialsChain`] for chains of your own;
+//!   [`AssumeRoleProvider`] to assume a role with any source.
+//! - [`default_region`]: the region from `AWS_REGION`, `AWS_DEFAULT_REGION` or
+//!   the profile.
+//!
+//! Every source reads its surroundings (variables, home directory, clock,
+//! HTTP client) through a [`ProviderConfig`], so tests never touch the real
+//! environment or `~/.aws`.
 //!
 //! The trait is object safe, so custom sources (a secrets manager, a vault
 //! agent, ...) plug in with [`crate::BedrockBuilder::credentials_provider`].
@@ -15,7 +26,17 @@
 //! Secrets never appear in `Debug` output, logs or error messages.
 
 mod cache;
+mod chain;
+mod container;
 mod environment;
+mod imds;
+mod process;
+mod profile;
+mod provider_config;
+mod sso;
+mod sts;
+mod timestamp;
+mod web_identity;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -25,7 +46,16 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use cache::CredentialsCache;
+pub use chain::{
+    CredentialsChain, DefaultChain, DefaultChainBuilder, default_region, profile_region,
+};
+pub use container::ContainerProvider;
 pub use environment::EnvironmentProvider;
+pub use imds::ImdsProvider;
+pub use profile::ProfileProvider;
+pub use provider_config::ProviderConfig;
+pub use sts::AssumeRoleProvider;
+pub use web_identity::WebIdentityProvider;
 
 /// A boxed, `Send` future, the return type of [`ProvideCredentials`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
