@@ -396,8 +396,10 @@ fn thinking_with_forced_tool_falls_back_to_auto() {
         schema: json!({"type": "object"}),
         strict: true,
     });
-    let mut options = ModelOptions::default();
-    options.reasoning = Some(ReasoningConfig::enabled(2000));
+    let options = ModelOptions {
+        reasoning: Some(ReasoningConfig::enabled(2000)),
+        ..ModelOptions::default()
+    };
     let s = RequestSettings::new(CLAUDE4, &options, false);
     let b = body(&req, &s);
     assert!(b["toolConfig"].get("toolChoice").is_none());
@@ -488,8 +490,10 @@ fn sampling_and_top_k_per_vendor() {
 
 #[test]
 fn reasoning_per_vendor_and_request_wins() {
-    let mut options = ModelOptions::default();
-    options.reasoning = Some(ReasoningConfig::enabled(1024));
+    let options = ModelOptions {
+        reasoning: Some(ReasoningConfig::enabled(1024)),
+        ..ModelOptions::default()
+    };
     let req = request(vec![Message::user("hi")]);
     let b = body(&req, &RequestSettings::new(NOVA2, &options, false));
     assert_eq!(
@@ -512,8 +516,10 @@ fn reasoning_per_vendor_and_request_wins() {
         b["additionalModelRequestFields"],
         json!({"reasoning_effort": "low"})
     );
-    let mut o2 = ModelOptions::default();
-    o2.reasoning = Some(ReasoningConfig::effort(ReasoningEffort::Max));
+    let o2 = ModelOptions {
+        reasoning: Some(ReasoningConfig::effort(ReasoningEffort::Max)),
+        ..ModelOptions::default()
+    };
     let b = body(&req, &RequestSettings::new(NOVA2, &o2, false));
     assert_eq!(
         b["additionalModelRequestFields"],
@@ -523,8 +529,10 @@ fn reasoning_per_vendor_and_request_wins() {
 
 #[test]
 fn additional_fields_layering_and_anthropic_beta_merge() {
-    let mut options = ModelOptions::default();
-    options.anthropic_beta = vec!["a-1".into(), "b-2".into()];
+    let mut options = ModelOptions {
+        anthropic_beta: vec!["a-1".into(), "b-2".into()],
+        ..ModelOptions::default()
+    };
     options
         .additional_model_request_fields
         .insert("anthropic_beta".into(), json!(["c-3", "a-1"]));
@@ -565,14 +573,16 @@ fn additional_fields_layering_and_anthropic_beta_merge() {
 
 #[test]
 fn request_extras_and_stream_request() {
-    let mut options = ModelOptions::default();
-    options.guardrail = Some(
-        GuardrailConfig::new("gr-1", "1")
-            .with_trace(GuardrailTrace::Enabled)
-            .with_stream_processing_mode(GuardrailStreamProcessingMode::Async),
-    );
-    options.performance_latency = Some(PerformanceLatency::Optimized);
-    options.service_tier = Some(OptTier::Priority);
+    let mut options = ModelOptions {
+        guardrail: Some(
+            GuardrailConfig::new("gr-1", "1")
+                .with_trace(GuardrailTrace::Enabled)
+                .with_stream_processing_mode(GuardrailStreamProcessingMode::Async),
+        ),
+        performance_latency: Some(PerformanceLatency::Optimized),
+        service_tier: Some(OptTier::Priority),
+        ..ModelOptions::default()
+    };
     options.request_metadata.insert("team".into(), "a".into());
     options.request_metadata.insert("app".into(), "x".into());
     let mut req = request(vec![Message::user("hi")]);
