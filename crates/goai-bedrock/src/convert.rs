@@ -22,7 +22,8 @@
 //! - **Reasoning replay.** Reasoning parts with a signature and redacted
 //!   reasoning are sent back as `reasoningContent`; reasoning without a
 //!   signature cannot be verified by Bedrock and is dropped.
-//! - **Media.** See [`media`](self) rules: bytes, data URLs and `s3://` URIs;
+//! - **Media.** Bytes, `data:<type>;base64,` URLs and `s3://` URIs (other URLs
+//!   are rejected: Bedrock does not fetch them);
 //!   document names are sanitized as GoAI does and made unique per request;
 //!   `{"bedrock": {"citations": true}}` on a file part turns citations on.
 //! - **Caching.** A part's [`CacheControl`](goai_core::CacheControl) puts a
@@ -54,7 +55,9 @@
 //! - **Sampling.** topK goes into `additionalModelRequestFields` under the
 //!   family's key (`top_k` for Anthropic and Mistral, `inferenceConfig.topK`
 //!   for Nova, `k` for Cohere; dropped with a warning elsewhere). Reasoning
-//!   rules are in [`reasoning`](self). `seed` is not supported by Converse and
+//!   is mapped per vendor (see [`crate::family::ReasoningStyle`]); Anthropic
+//!   thinking without a budget uses [`DEFAULT_THINKING_BUDGET`] and adds its
+//!   budget to `maxTokens` (default [`DEFAULT_VISIBLE_MAX_TOKENS`] + budget). `seed` is not supported by Converse and
 //!   is dropped with a warning.
 //! - **Anthropic.** `anthropic_beta` flags from [`ModelOptions`], from the
 //!   per-request option `anthropicBeta` and from any `anthropic_beta` in
