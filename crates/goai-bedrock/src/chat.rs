@@ -214,10 +214,7 @@ impl BedrockChatModel {
             self.client.model_options(),
             streaming,
         );
-        let wire = convert::build_converse_request(&plan.request, &settings)?;
-        serde_json::to_vec(&wire).map(Bytes::from).map_err(|e| {
-            Error::invalid_request(format!("could not serialize the Converse request: {e}"))
-        })
+        convert::build_request_body(&plan.request, &settings).map(Bytes::from)
     }
 
     fn response_metadata(target: &Target, headers: &http::HeaderMap) -> ResponseMetadata {

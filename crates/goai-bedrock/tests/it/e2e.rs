@@ -75,7 +75,7 @@ async fn tool_loop_runs_through_goai_core() {
     );
     let out = bounded(generate_text(
         &model,
-        Request::prompt("Weather in Paris?")
+        Request::prompt("Use get_weather: what is the weather in Paris?")
             .tool(weather)
             .max_steps(4)
             .max_tokens(256),
@@ -104,7 +104,7 @@ async fn streamed_tool_loop_runs_through_goai_core() {
     );
     let stream = bounded(stream_text(
         &model,
-        Request::prompt("Weather in Oslo?")
+        Request::prompt("Use get_weather for Oslo")
             .tool(weather)
             .max_steps(4),
     ))
@@ -127,12 +127,12 @@ async fn structured_output_validates_into_a_type() {
     for id in [
         "anthropic.claude-sonnet-4-5-20250929-v1:0",
         "amazon.nova-pro-v1:0",
-        "meta.llama3-8b-instruct-v1:0",
+        "meta.llama3-1-70b-instruct-v1:0",
     ] {
         let model = b.chat(id);
         let out = bounded(generate_object::<Recipe, _>(
             &model,
-            Request::prompt("A pancake recipe").max_tokens(300),
+            Request::prompt("A pancake recipe as json").max_tokens(300),
         ))
         .await;
         let out = out.unwrap_or_else(|e| panic!("{id}: {e}"));
