@@ -14,7 +14,7 @@ use crate::credentials::validate_access_key_id;
 use crate::date::AmzDateTime;
 use crate::encoding::{form_decode_into, is_token};
 use crate::error::Error;
-use crate::request::{SignableRequest, parse_target};
+use crate::request::SignableRequest;
 use crate::settings::{MAX_PRESIGNED_EXPIRY, SessionTokenMode, SigningSettings};
 use crate::sign::{ALGORITHM, Signer, check_scope_part};
 use crate::signing_key::{SigningKey, SigningKeyCache};
@@ -27,12 +27,26 @@ use crate::signing_key::{SigningKey, SigningKeyCache};
 /// assert!(sigv4::constant_time_eq(b"abc", b"abc"));
 /// assert!(!sigv4::constant_time_eq(b"abc", b"abd"));
 /// assert!(!sigv4::constant_time_eq(b"abc", b"ab"));
+/// assert!(sigv4::constant_time_eq(b"0123456789abcdef012", b"0123456789abcdef012"));
+/// assert!(!sigv4::constant_time_eq(b"0123456789abcdef012", b"0123456789abcdef013"));
+/// assert!(!sigv4::constant_time_eq(b"0123456789abcdef012", b"0123456789abcdeg012"));
 /// ```
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    // Eight bytes at a time, never stopping early.
+    fn word(w: &[u8]) -> u64 {
+        u64::from_ne_bytes(<[u8; 8]>::try_from(w).unwrap_or_default())
+    }
+    let mut diff = a
+        .chunks_exact(8)
+        .zip(b.chunks_exact(8))
+        .fold(0u64, |acc, (x, y)| acc | (word(x) ^ word(y)));
+    let tail = a.len() - a.len() % 8;
+    if let (Some(x), Some(y)) = (a.get(tail..), b.get(tail..)) {
+        diff |= u64::from(x.iter().zip(y).fold(0u8, |acc, (x, y)| acc | (x ^ y)));
+    }
     std::hint::black_box(diff) == 0
 }
 
@@ -484,7 +498,7 @@ impl Signer {
                 amz_date: amz_date.to_string(),
             });
         }
-        let target = parse_target(request.target())?;
+        let target = self.targets.parse(request.target())?;
         self.set_payload_hash(request.payload())?;
         self.set_scope(amz_date, &authorization.region, &authorization.service);
         let skip: &[&'static str] = match (authorization.source, settings.session_token) {

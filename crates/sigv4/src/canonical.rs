@@ -101,14 +101,98 @@ fn value_of<'p>(input: &CanonicalInput<'p>, source: Source) -> &'p str {
     }
 }
 
-fn check_name(name: &str) -> Result<(), Error> {
-    if is_token(name) {
-        Ok(())
-    } else {
-        Err(Error::InvalidHeaderName {
-            name: name.to_owned(),
-        })
+/// Whether any byte is a space, a control character (tab included) or DEL; eight bytes at
+/// a time.
+fn has_space_or_control(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let mut found = 0u64;
+    for word in words {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default());
+        // Some byte is below 0x21 (exact as a whole, though not per byte), or is 0x7f.
+        let y = x ^ (ONES * 0x7f);
+        found |= (x.wrapping_sub(ONES * 0x21) & !x) | (y.wrapping_sub(ONES) & !y);
     }
+    found & HIGH != 0 || tail.iter().any(|&b| b <= b' ' || b == 0x7f)
+}
+
+/// Header value bytes: 0 ordinary, 1 space, 3 control (other than tab) or DEL.
+static VALUE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b == b' ' as usize {
+            1
+        } else if (b < 0x20 && b != b'\t' as usize) || b == 0x7f {
+            3
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Header name bytes: 0 not a `tchar`, 1 a `tchar` that is not upper case, 3 upper case.
+static NAME_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            3
+        } else if c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            )
+        {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
+
+/// Appends a header name lower-cased to `names`, or fails if it is not an RFC 9110 token.
+fn push_lower_name(names: &mut String, name: &str) -> Result<(), Error> {
+    let mut all = 1u8;
+    let mut any = 0u8;
+    for &b in name.as_bytes() {
+        let class = NAME_CLASS[usize::from(b)];
+        all &= class;
+        any |= class;
+    }
+    if name.is_empty() || all == 0 {
+        return Err(Error::InvalidHeaderName {
+            name: name.to_owned(),
+        });
+    }
+    let start = names.len();
+    names.push_str(name);
+    if any & 2 != 0
+        && let Some(added) = names.get_mut(start..)
+    {
+        added.make_ascii_lowercase();
+    }
+    Ok(())
 }
 
 /// Writes a header value trimmed, with runs of spaces collapsed to one and obsolete line
@@ -116,15 +200,21 @@ fn check_name(name: &str) -> Result<(), Error> {
 /// Fails on other control characters.
 fn normalize_value(out: &mut String, value: &str) -> Result<(), ()> {
     let bytes = value.as_bytes();
-    // Fast path: nothing to trim, fold or collapse, and no control characters.
+    // Fast path: nothing to trim, fold or collapse, and no control characters. A byte
+    // stops it when it is a control (class 3) or a space after a space (1 & 1).
     let mut plain = bytes.first() != Some(&b' ') && bytes.last() != Some(&b' ');
+    if plain && !has_space_or_control(bytes) {
+        out.push_str(value);
+        return Ok(());
+    }
     let mut previous = 0u8;
     for &b in bytes {
-        if (b < 0x20 && b != b'\t') || b == 0x7f || (b == b' ' && previous == b' ') {
+        let class = VALUE_CLASS[usize::from(b)];
+        if class & (previous | 2) != 0 {
             plain = false;
             break;
         }
-        previous = b;
+        previous = class;
     }
     if plain {
         out.push_str(value);
@@ -182,14 +272,15 @@ fn normalize_value(out: &mut String, value: &str) -> Result<(), ()> {
 /// Whether removing dot segments and empty segments would change `path` (which starts with
 /// `/`): some segment other than the trailing one is empty, or a segment is `.` or `..`.
 fn needs_normalization(path: &str) -> bool {
-    let mut segments = path.split('/').skip(1).peekable();
-    while let Some(segment) = segments.next() {
-        let last = segments.peek().is_none();
-        if segment == "." || segment == ".." || (segment.is_empty() && !last) {
-            return true;
-        }
-    }
-    false
+    let bytes = path.as_bytes();
+    // Every segment follows a '/': look at what comes after each one.
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'/'
+            && matches!(
+                bytes.get(i + 1..).unwrap_or_default(),
+                [b'/', ..] | [b'.'] | [b'.', b'/', ..] | [b'.', b'.'] | [b'.', b'.', b'/', ..]
+            )
+    })
 }
 
 impl Canonicalizer {
@@ -245,11 +336,16 @@ impl Canonicalizer {
                 };
                 let mut has_host = false;
                 for (i, (name, _)) in input.headers.iter().enumerate() {
-                    check_name(name)?;
-                    has_host |= name.eq_ignore_ascii_case("host");
-                    let overridden = extras.iter().any(|(e, _)| e.eq_ignore_ascii_case(name));
-                    if !overridden && !is_excluded(name) {
-                        self.push_entry(Source::Request(i), name);
+                    let start = self.names.len();
+                    push_lower_name(&mut self.names, name)?;
+                    let lower = self.names.get(start..).unwrap_or("");
+                    has_host |= lower == "host";
+                    let overridden = extras.iter().any(|(e, _)| e.eq_ignore_ascii_case(lower));
+                    if overridden || is_excluded(lower) {
+                        self.names.truncate(start);
+                    } else {
+                        self.entries
+                            .push((Source::Request(i), start, self.names.len()));
                     }
                 }
                 if !has_host && !is_excluded("host") {
@@ -259,16 +355,24 @@ impl Canonicalizer {
                     self.push_entry(Source::Host, "host");
                 }
                 for (i, (name, _)) in extras.iter().enumerate() {
-                    check_name(name)?;
-                    if !is_excluded(name) {
-                        self.push_entry(Source::Extra(i), name);
+                    let start = self.names.len();
+                    push_lower_name(&mut self.names, name)?;
+                    let lower = self.names.get(start..).unwrap_or("");
+                    if is_excluded(lower) {
+                        self.names.truncate(start);
+                    } else {
+                        self.entries
+                            .push((Source::Extra(i), start, self.names.len()));
                     }
                 }
                 let names = self.names.as_str();
                 let name =
                     |&(_, start, end): &(Source, usize, usize)| names.get(start..end).unwrap_or("");
-                // Stable: values of repeated names stay in request order.
-                self.entries.sort_by(|a, b| name(a).cmp(name(b)));
+                // Stable: values of repeated names stay in request order. Headers often
+                // arrive sorted already.
+                if !self.entries.is_sorted_by(|a, b| name(a) <= name(b)) {
+                    self.entries.sort_by(|a, b| name(a).cmp(name(b)));
+                }
                 let mut previous: Option<&str> = None;
                 for entry in &self.entries {
                     let current = name(entry);
@@ -463,6 +567,15 @@ mod tests {
         assert!(normalized("a\n").is_err());
         assert!(normalized("a\0b").is_err());
         assert!(normalized("a\u{7f}").is_err());
+        for (i, bad) in [0u8, 0x1f, 0x7f, b'\r', b'\n'].into_iter().enumerate() {
+            let mut value = b"application/vnd.amazon.eventstream".to_vec();
+            value[3 + 7 * i] = bad;
+            assert!(normalized(std::str::from_utf8(&value).unwrap()).is_err());
+        }
+        assert_eq!(
+            normalized("application/vnd\t.amazon  .event \u{e9}\u{7ff}ream").unwrap(),
+            "application/vnd\t.amazon .event \u{e9}\u{7ff}ream"
+        );
     }
 
     fn canonical_path(path: &str, encoding: PercentEncoding, normalize: bool) -> String {

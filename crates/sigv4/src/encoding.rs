@@ -1,7 +1,6 @@
 //! Percent-encoding, form decoding and hex helpers shared by the canonicalizers.
 
 const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
 
 fn push_percent(out: &mut String, b: u8) {
     out.push('%');
@@ -14,17 +13,23 @@ fn push_percent(out: &mut String, b: u8) {
 /// `keep` must only accept ASCII bytes, so runs of kept bytes always end on char boundaries.
 fn push_encoded_with(out: &mut String, s: &str, keep: impl Fn(u8) -> bool) {
     let bytes = s.as_bytes();
-    let mut run_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !keep(b) {
-            if let Some(run) = s.get(run_start..i) {
-                out.push_str(run);
-            }
-            push_percent(out, b);
-            run_start = i + 1;
+    let mut start = 0;
+    // Copy each run that needs no encoding in one go. Runs are ASCII, so they start and
+    // end on char boundaries; an empty run inside a multi-byte char is skipped.
+    while let Some(offset) = bytes
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|&b| !keep(b)))
+    {
+        let i = start + offset;
+        if let Some(run) = s.get(start..i) {
+            out.push_str(run);
         }
+        if let Some(&b) = bytes.get(i) {
+            push_percent(out, b);
+        }
+        start = i + 1;
     }
-    if let Some(run) = s.get(run_start..) {
+    if let Some(run) = s.get(start..) {
         out.push_str(run);
     }
 }
@@ -64,13 +69,26 @@ pub(crate) fn push_path_as_sent(out: &mut String, s: &str) {
     push_encoded_with(out, s, |b| b.is_ascii_graphic());
 }
 
+/// Lower-case hex of four bytes: eight ASCII digits, big-endian in a `u64` (SWAR).
+fn hex8(chunk: u32) -> u64 {
+    const LOW_NIBBLES: u64 = 0x000F_000F_000F_000F;
+    let x = u64::from(chunk);
+    // Spread the four bytes into the low byte of four 16-bit lanes...
+    let x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+    let x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+    // ...then each lane holds (high nibble, low nibble), one per byte.
+    let nibbles = (((x >> 4) & LOW_NIBBLES) << 8) | (x & LOW_NIBBLES);
+    // 1 in every byte whose nibble is 10 or more: those become letters.
+    let letters = ((nibbles + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    nibbles + 0x3030_3030_3030_3030 + letters * u64::from(b'a' - b'0' - 10)
+}
+
 /// Writes `bytes` as lower-case hex into a fixed buffer (for 32-byte digests).
 pub(crate) fn hex32(bytes: &[u8]) -> [u8; 64] {
     let mut out = [b'0'; 64];
-    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
-        if let [hi, lo] = pair {
-            *hi = HEX_LOWER[usize::from(b >> 4)];
-            *lo = HEX_LOWER[usize::from(b & 0x0f)];
+    for (digits, chunk) in out.chunks_exact_mut(8).zip(bytes.chunks_exact(4)) {
+        if let Ok(chunk) = <[u8; 4]>::try_from(chunk) {
+            digits.copy_from_slice(&hex8(u32::from_be_bytes(chunk)).to_be_bytes());
         }
     }
     out
@@ -177,6 +195,9 @@ mod tests {
         s.clear();
         push_path_as_sent(&mut s, "/a b/%3A:\u{e9}");
         assert_eq!(s, "/a%20b/%3A:%C3%A9");
+        s.clear();
+        push_uri_encoded(&mut s, "\u{e9}x\u{1234}\u{e9}yz");
+        assert_eq!(s, "%C3%A9x%E1%88%B4%C3%A9yz");
     }
 
     #[test]
@@ -192,6 +213,11 @@ mod tests {
     fn hex() {
         let h = hex32(&[0xab; 32]);
         assert_eq!(&h[..4], b"abab");
+        let bytes: Vec<u8> = (0..=255u8).collect();
+        for chunk in bytes.chunks(32) {
+            let expected: String = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            assert_eq!(std::str::from_utf8(&hex32(chunk)).unwrap(), expected);
+        }
     }
 
     #[test]

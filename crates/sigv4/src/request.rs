@@ -149,6 +149,43 @@ pub(crate) struct Target<'a> {
     pub(crate) query: Option<&'a str>,
 }
 
+/// The last target parsed successfully, as offsets: a signer usually sees the same target
+/// again and again, and comparing it is cheaper than parsing it.
+#[derive(Debug, Default)]
+pub(crate) struct TargetCache {
+    target: String,
+    host: Option<(usize, usize)>,
+    path: (usize, usize),
+    query: Option<(usize, usize)>,
+}
+
+impl TargetCache {
+    /// Like [`parse_target`], remembering the result for the next call.
+    pub(crate) fn parse<'a>(&mut self, target: &'a str) -> Result<Target<'a>, crate::Error> {
+        let slice = |(start, end): (usize, usize)| target.get(start..end).unwrap_or("");
+        if self.target == target {
+            return Ok(Target {
+                host: self.host.map(slice),
+                path: slice(self.path),
+                query: self.query.map(slice),
+            });
+        }
+        let parsed = parse_target(target)?;
+        // Every part is a slice of `target`: keep where it starts and ends.
+        let base = target.as_ptr() as usize;
+        let range = |part: &str| {
+            let start = (part.as_ptr() as usize).wrapping_sub(base);
+            (start, start + part.len())
+        };
+        self.target.clear();
+        self.target.push_str(target);
+        self.host = parsed.host.map(range);
+        self.path = range(parsed.path);
+        self.query = parsed.query.map(range);
+        Ok(parsed)
+    }
+}
+
 /// Splits a target into host, path and query.
 pub(crate) fn parse_target(target: &str) -> Result<Target<'_>, crate::Error> {
     let bad = |reason: &'static str| crate::Error::InvalidTarget {
@@ -255,6 +292,26 @@ mod tests {
         let t = parse_target("/p?").unwrap();
         assert_eq!((t.host, t.path, t.query), (None, "/p", Some("")));
         assert_eq!(parse_target("https://h?q").unwrap().query, Some("q"));
+    }
+
+    #[test]
+    fn cached_parses_match() {
+        let mut cache = TargetCache::default();
+        for target in [
+            "https://example.com:443/a/b?x=1#frag",
+            "https://example.com:443/a/b?x=1#frag",
+            "/p?",
+            "/p?",
+            "http://user:pw@example.com:8080",
+            "http://user:pw@example.com:8080",
+            "https://h?q",
+            "",
+            "https://h?q",
+        ] {
+            let expected = parse_target(target);
+            let got = cache.parse(target);
+            assert_eq!(got.ok(), expected.ok(), "{target}");
+        }
     }
 
     #[test]

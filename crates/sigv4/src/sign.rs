@@ -10,7 +10,7 @@ use crate::credentials::Credentials;
 use crate::date::AmzDateTime;
 use crate::encoding::{push_hex32, push_uri_encoded};
 use crate::error::Error;
-use crate::request::{Payload, SignableRequest, UNSIGNED_PAYLOAD, parse_target};
+use crate::request::{Payload, SignableRequest, TargetCache, UNSIGNED_PAYLOAD};
 use crate::settings::{
     DEFAULT_SETTINGS, MAX_PRESIGNED_EXPIRY, SessionTokenMode, SignatureLocation, SigningSettings,
 };
@@ -127,10 +127,14 @@ const NO_HEADER: AddedHeader<'static> = AddedHeader {
 #[derive(Clone, Copy)]
 pub struct SigningOutput<'s> {
     signer: &'s Signer,
-    headers: [AddedHeader<'s>; 4],
-    header_count: usize,
-    params: [(&'static str, &'s str); 7],
-    param_count: usize,
+    added: Added<'s>,
+}
+
+/// What to add to the request: headers or query parameters, and how many.
+#[derive(Clone, Copy)]
+enum Added<'s> {
+    Headers([AddedHeader<'s>; 4], u8),
+    Params([(&'static str, &'s str); 7], u8),
 }
 
 impl<'s> SigningOutput<'s> {
@@ -165,7 +169,10 @@ impl<'s> SigningOutput<'s> {
     /// credentials have one), `x-amz-date`, `x-amz-content-sha256` (when asked for),
     /// `authorization`.
     pub fn headers(&self) -> &[AddedHeader<'s>] {
-        self.headers.get(..self.header_count).unwrap_or(&[])
+        match &self.added {
+            Added::Headers(headers, n) => headers.get(..usize::from(*n)).unwrap_or(&[]),
+            Added::Params(..) => &[],
+        }
     }
 
     /// The `Authorization` header value, when signing into headers.
@@ -178,7 +185,10 @@ impl<'s> SigningOutput<'s> {
     /// `X-Amz-Expires`, `X-Amz-Security-Token` (when the credentials have one),
     /// `X-Amz-Signature`. The token is a credential: never log it.
     pub fn query_params(&self) -> &[(&'static str, &'s str)] {
-        self.params.get(..self.param_count).unwrap_or(&[])
+        match &self.added {
+            Added::Params(params, n) => params.get(..usize::from(*n)).unwrap_or(&[]),
+            Added::Headers(..) => &[],
+        }
     }
 
     /// [`query_params`](Self::query_params) URI-encoded and joined with `&`, ready to append
@@ -195,7 +205,7 @@ impl std::fmt::Debug for SigningOutput<'_> {
             .field("signature", &self.signature())
             .field("signed_headers", &self.signed_headers())
             .field("headers", &self.headers())
-            .field("query_params", &self.param_count)
+            .field("query_params", &self.query_params().len())
             .finish_non_exhaustive()
     }
 }
@@ -234,6 +244,9 @@ pub struct Signer {
     pub(crate) token: String,
     pub(crate) authorization: String,
     pub(crate) query: String,
+    /// The time `date_time` and `scope` were last written for.
+    pub(crate) stamp: Option<AmzDateTime>,
+    pub(crate) targets: TargetCache,
 }
 
 /// Checks a region or service name for characters that would break the credential scope.
@@ -276,6 +289,26 @@ impl Signer {
 
     /// Writes `date_time` and `scope` (`YYYYMMDD/region/service/aws4_request`).
     pub(crate) fn set_scope(&mut self, date: AmzDateTime, region: &str, service: &str) {
+        // Usually the same as last time: keep what is written.
+        if let Some(stamp) = self.stamp {
+            let same_scope = stamp.date_number() == date.date_number()
+                && self
+                    .scope
+                    .get(9..)
+                    .and_then(|s| s.strip_prefix(region))
+                    .and_then(|s| s.strip_prefix('/'))
+                    .and_then(|s| s.strip_prefix(service))
+                    == Some("/aws4_request");
+            if same_scope {
+                if stamp != date {
+                    self.date_time.clear();
+                    date.write_date_time(&mut self.date_time);
+                    self.stamp = Some(date);
+                }
+                return;
+            }
+        }
+        self.stamp = None;
         self.date_time.clear();
         date.write_date_time(&mut self.date_time);
         self.scope.clear();
@@ -285,6 +318,7 @@ impl Signer {
         self.scope.push('/');
         self.scope.push_str(service);
         self.scope.push_str("/aws4_request");
+        self.stamp = Some(date);
     }
 
     /// Hashes the canonical request into the string to sign and signs it.
@@ -336,7 +370,7 @@ impl Signer {
         }
         let settings = params.settings;
         let date = AmzDateTime::from_system_time(params.time)?;
-        let target = parse_target(request.target())?;
+        let target = self.targets.parse(request.target())?;
         self.set_payload_hash(request.payload())?;
         self.set_scope(date, params.region, params.service);
 
@@ -486,15 +520,10 @@ impl Signer {
         }
 
         let this: &'s Signer = self;
-        let mut out = SigningOutput {
-            signer: this,
-            headers: [NO_HEADER; 4],
-            header_count: 0,
-            params: [("", ""); 7],
-            param_count: 0,
-        };
-        match settings.signature_location {
+        let added = match settings.signature_location {
             SignatureLocation::Headers => {
+                let mut headers = [NO_HEADER; 4];
+                let mut n = 0u8;
                 let candidates = [
                     has_token.then_some(AddedHeader {
                         name: "x-amz-security-token",
@@ -517,12 +546,15 @@ impl Signer {
                         sensitive: true,
                     }),
                 ];
-                for (slot, header) in out.headers.iter_mut().zip(candidates.into_iter().flatten()) {
+                for (slot, header) in headers.iter_mut().zip(candidates.into_iter().flatten()) {
                     *slot = header;
-                    out.header_count += 1;
+                    n += 1;
                 }
+                Added::Headers(headers, n)
             }
             SignatureLocation::Query { .. } => {
+                let mut params = [("", ""); 7];
+                let mut n = 0u8;
                 let candidates = [
                     Some(("X-Amz-Algorithm", ALGORITHM)),
                     Some(("X-Amz-Credential", this.credential.as_str())),
@@ -532,12 +564,17 @@ impl Signer {
                     has_token.then_some(("X-Amz-Security-Token", this.token.as_str())),
                     Some(("X-Amz-Signature", this.signature.as_str())),
                 ];
-                for (slot, param) in out.params.iter_mut().zip(candidates.into_iter().flatten()) {
+                for (slot, param) in params.iter_mut().zip(candidates.into_iter().flatten()) {
                     *slot = param;
-                    out.param_count += 1;
+                    n += 1;
                 }
+                Added::Params(params, n)
             }
-        }
+        };
+        let out = SigningOutput {
+            signer: this,
+            added,
+        };
         Ok(out)
     }
 }
