@@ -1,0 +1,246 @@
+//! The two clients, driven through their public, user-facing APIs:
+//!
+//! - ours: `goai_bedrock::Bedrock` + `goai_core::{generate_text, stream_text}`;
+//! - peer: `aws_sdk_bedrockruntime::Client` configured with `aws_config` (static credentials and
+//!   `endpoint_url`), `converse()` / `converse_stream()`.
+//!
+//! Both get the same model ids, the same prompt, the same emulator headers, and run on the same
+//! kind of tokio runtime (chosen by the caller).
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+
+/// The model of the round-trip workload (a catalog model answering from the prompt).
+pub const CONVERSE_MODEL: &str = "anthropic.claude-3-haiku-20240307-v1:0";
+/// The emulator's throughput model: `x-emulator-throughput: N:M` gives N deltas of M bytes.
+pub const THROUGHPUT_MODEL: &str = bedrock_emulator::THROUGHPUT_MODEL_ID;
+/// The prompt of every request.
+pub const PROMPT: &str = "Say hello to the benchmark.";
+
+/// Which client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    Ours,
+    Peer,
+}
+
+impl Which {
+    pub fn name(self) -> &'static str {
+        match self {
+            Which::Ours => "ours",
+            Which::Peer => "peer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ours" => Some(Which::Ours),
+            "peer" => Some(Which::Peer),
+            _ => None,
+        }
+    }
+}
+
+/// A configured client.
+pub enum Client {
+    Ours {
+        converse: goai_bedrock::BedrockChatModel,
+        throughput: goai_bedrock::BedrockChatModel,
+    },
+    Peer(aws_sdk_bedrockruntime::Client),
+}
+
+/// One stream's timings.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamRun {
+    /// From the call to the first text delta.
+    pub ttft: Duration,
+    /// From the call to the end of the stream (every event consumed).
+    pub total: Duration,
+    /// Text deltas received.
+    pub deltas: u64,
+}
+
+impl Client {
+    pub async fn new(which: Which, url: &str) -> Result<Self, String> {
+        match which {
+            Which::Ours => {
+                let mut builder = goai_bedrock::Bedrock::builder();
+                builder
+                    .base_url(url)
+                    .region(bedrock_emulator::DEFAULT_REGION)
+                    .access_key(
+                        bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
+                        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+                    );
+                let bedrock = builder.build().map_err(|e| e.to_string())?;
+                Ok(Client::Ours {
+                    converse: bedrock.chat(CONVERSE_MODEL),
+                    throughput: bedrock.chat(THROUGHPUT_MODEL),
+                })
+            }
+            Which::Peer => {
+                let credentials = aws_credential_types::Credentials::new(
+                    bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
+                    bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+                    None,
+                    None,
+                    "bench",
+                );
+                let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .region(aws_config::Region::new(bedrock_emulator::DEFAULT_REGION))
+                    .credentials_provider(credentials)
+                    .endpoint_url(url)
+                    .load()
+                    .await;
+                Ok(Client::Peer(aws_sdk_bedrockruntime::Client::new(&config)))
+            }
+        }
+    }
+
+    /// One Converse round trip; returns the answer's length (so nothing is optimised away).
+    pub async fn converse(&self) -> Result<usize, String> {
+        match self {
+            Client::Ours { converse, .. } => {
+                let out = goai_core::generate_text(
+                    converse,
+                    goai_core::Request::prompt(PROMPT).max_tokens(64),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                Ok(out.text.len())
+            }
+            Client::Peer(client) => {
+                use aws_sdk_bedrockruntime::types::InferenceConfiguration;
+                let out = client
+                    .converse()
+                    .model_id(CONVERSE_MODEL)
+                    .messages(peer_message()?)
+                    .inference_config(InferenceConfiguration::builder().max_tokens(64).build())
+                    .send()
+                    .await
+                    .map_err(|e| format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e)))?;
+                let text = out
+                    .output()
+                    .and_then(|o| o.as_message().ok())
+                    .map(|m| {
+                        m.content()
+                            .iter()
+                            .filter_map(|b| b.as_text().ok())
+                            .map(String::len)
+                            .sum()
+                    })
+                    .unwrap_or(0);
+                Ok(text)
+            }
+        }
+    }
+
+    /// One ConverseStream on the throughput model with the given emulator headers.
+    ///
+    /// `on_first` runs once, right after the first text delta (the concurrent workload uses it
+    /// to hold every stream open until all have started).
+    pub async fn stream<F, Fut>(
+        &self,
+        headers: &[(&str, &str)],
+        on_first: F,
+    ) -> Result<StreamRun, String>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = ()>,
+    {
+        let mut on_first = Some(on_first);
+        let start = Instant::now();
+        let mut ttft = None;
+        let mut deltas = 0u64;
+        match self {
+            Client::Ours { throughput, .. } => {
+                let mut request = goai_core::Request::prompt(PROMPT);
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                let mut stream = goai_core::stream_text(throughput, request)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                while let Some(part) = stream.next().await {
+                    match part.map_err(|e| e.to_string())? {
+                        goai_core::StreamPart::TextDelta { text } => {
+                            std::hint::black_box(&text);
+                            deltas += 1;
+                            if ttft.is_none() {
+                                ttft = Some(start.elapsed());
+                                if let Some(f) = on_first.take() {
+                                    f().await;
+                                }
+                            }
+                        }
+                        other => {
+                            std::hint::black_box(&other);
+                        }
+                    }
+                }
+            }
+            Client::Peer(client) => {
+                use aws_sdk_bedrockruntime::types::{ContentBlockDelta, ConverseStreamOutput};
+                let owned: Vec<(String, String)> = headers
+                    .iter()
+                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                    .collect();
+                let mut out = client
+                    .converse_stream()
+                    .model_id(THROUGHPUT_MODEL)
+                    .messages(peer_message()?)
+                    .customize()
+                    .mutate_request(move |request| {
+                        for (name, value) in &owned {
+                            request.headers_mut().insert(name.clone(), value.clone());
+                        }
+                    })
+                    .send()
+                    .await
+                    .map_err(|e| format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e)))?;
+                loop {
+                    let event = out
+                        .stream
+                        .recv()
+                        .await
+                        .map_err(|e| format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e)))?;
+                    let Some(event) = event else { break };
+                    match event {
+                        ConverseStreamOutput::ContentBlockDelta(d) => {
+                            if let Some(ContentBlockDelta::Text(text)) = d.delta() {
+                                std::hint::black_box(text);
+                                deltas += 1;
+                                if ttft.is_none() {
+                                    ttft = Some(start.elapsed());
+                                    if let Some(f) = on_first.take() {
+                                        f().await;
+                                    }
+                                }
+                            }
+                        }
+                        other => {
+                            std::hint::black_box(&other);
+                        }
+                    }
+                }
+            }
+        }
+        let total = start.elapsed();
+        Ok(StreamRun {
+            ttft: ttft.ok_or("the stream carried no text delta")?,
+            total,
+            deltas,
+        })
+    }
+}
+
+fn peer_message() -> Result<aws_sdk_bedrockruntime::types::Message, String> {
+    use aws_sdk_bedrockruntime::types::{ContentBlock, ConversationRole, Message};
+    Message::builder()
+        .role(ConversationRole::User)
+        .content(ContentBlock::Text(PROMPT.into()))
+        .build()
+        .map_err(|e| e.to_string())
+}

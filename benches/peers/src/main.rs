@@ -1,0 +1,627 @@
+//! `peers`: goai-bedrock side by side with the official AWS SDK for Rust
+//! (`aws-sdk-bedrockruntime` + `aws-config`), against `bedrock-emulator`.
+//!
+//! ```text
+//! peers compare [--out DIR] [--rounds N] [--quick]   the whole comparison (what `cargo xtask bench` runs)
+//! peers emulator                                     the emulator alone; first line `listening on URL`
+//! peers client ours|peer --url URL converse|stream|concurrent [options]
+//! peers micro [--seconds S]                          sign and decode micro-benchmarks
+//! ```
+//!
+//! Layout of a run (`compare`):
+//! - the emulator runs in its own child process (this binary's `emulator` subcommand, which
+//!   starts `bedrock_emulator::Emulator` in-process there), so the server's CPU and memory never
+//!   count as the client's;
+//! - every client measurement is a fresh child process (`client ours|peer ...`) running one
+//!   client on a current-thread tokio runtime; CPU time is `getrusage(RUSAGE_SELF)` of that
+//!   process and memory is its own `/proc/self/status` (VmRSS, VmHWM);
+//! - rounds alternate the order (ours then peer, peer then ours), so drifting background load
+//!   hits both clients alike;
+//! - the micro-benchmarks alternate batches inside one process.
+
+mod clients;
+mod micro;
+mod sys;
+
+use std::cell::Cell;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use serde_json::{Value, json};
+
+use crate::clients::{Client, Which};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("emulator") => emulator(),
+        Some("client") => client(&args[1..]),
+        Some("micro") => micro_cmd(&args[1..]),
+        Some("compare") => compare(&args[1..]),
+        _ => Err("usage: peers compare|emulator|client|micro (see the crate docs)".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("peers: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--name value` from a flag list, parsed.
+fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result<T, String> {
+    match args.iter().position(|a| a == name) {
+        None => Ok(default),
+        Some(i) => args
+            .get(i + 1)
+            .ok_or_else(|| format!("{name} needs a value"))?
+            .parse()
+            .map_err(|_| format!("{name}: not a valid value")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The emulator process.
+
+fn emulator() -> Result<(), String> {
+    sys::raise_nofile_limit();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let emulator = bedrock_emulator::Emulator::builder()
+            .start()
+            .await
+            .map_err(|e| e.to_string())?;
+        println!("listening on {}", emulator.url());
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        // Runs until the driver closes our stdin (or dies).
+        tokio::task::spawn_blocking(|| {
+            let mut sink = Vec::new();
+            let _ = std::io::stdin().read_to_end(&mut sink);
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        emulator.shutdown().await;
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// One client process.
+
+fn client(args: &[String]) -> Result<(), String> {
+    let which = args
+        .first()
+        .and_then(|s| Which::parse(s))
+        .ok_or("client: expected ours or peer")?;
+    let url: String = flag(args, "--url", String::new())?;
+    if url.is_empty() {
+        return Err("client: --url is required".into());
+    }
+    let workload = args
+        .iter()
+        .skip(1)
+        .find(|a| matches!(a.as_str(), "converse" | "stream" | "concurrent"))
+        .ok_or("client: expected a workload: converse, stream or concurrent")?
+        .clone();
+    sys::raise_nofile_limit();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let out = runtime.block_on(async {
+        let client = Client::new(which, &url).await?;
+        match workload.as_str() {
+            "converse" => converse_workload(&client, args).await,
+            "stream" => stream_workload(&client, args).await,
+            _ => concurrent_workload(&client, args).await,
+        }
+    })?;
+    println!("{out}");
+    Ok(())
+}
+
+async fn converse_workload(client: &Client, args: &[String]) -> Result<Value, String> {
+    let warmup: usize = flag(args, "--warmup", 50)?;
+    let iters: usize = flag(args, "--iters", 500)?;
+    for _ in 0..warmup {
+        client.converse().await?;
+    }
+    let mut samples = Vec::with_capacity(iters);
+    let cpu0 = sys::cpu_time();
+    for _ in 0..iters {
+        let t = Instant::now();
+        let n = client.converse().await?;
+        samples.push(t.elapsed().as_secs_f64() * 1e6);
+        if n == 0 {
+            return Err("converse returned no text".into());
+        }
+    }
+    let cpu = sys::cpu_time() - cpu0;
+    Ok(json!({
+        "latency_us": samples,
+        "cpu_us_per_call": cpu.as_secs_f64() * 1e6 / iters as f64,
+    }))
+}
+
+async fn stream_workload(client: &Client, args: &[String]) -> Result<Value, String> {
+    let deltas: u64 = flag(args, "--deltas", 1000)?;
+    let bytes: u64 = flag(args, "--bytes", 20)?;
+    let warmup: usize = flag(args, "--warmup", 5)?;
+    let iters: usize = flag(args, "--iters", 30)?;
+    let shape = format!("{deltas}:{bytes}");
+    let headers = [(bedrock_emulator::THROUGHPUT_HEADER, shape.as_str())];
+    for _ in 0..warmup {
+        client.stream(&headers, || async {}).await?;
+    }
+    let (mut ttft, mut total) = (Vec::new(), Vec::new());
+    let mut events = 0u64;
+    let cpu0 = sys::cpu_time();
+    for _ in 0..iters {
+        let run = client.stream(&headers, || async {}).await?;
+        if run.deltas != deltas {
+            return Err(format!("expected {deltas} deltas, got {}", run.deltas));
+        }
+        events += run.deltas;
+        ttft.push(run.ttft.as_secs_f64() * 1e6);
+        total.push(run.total.as_secs_f64() * 1e6);
+    }
+    let cpu = sys::cpu_time() - cpu0;
+    Ok(json!({
+        "ttft_us": ttft,
+        "total_us": total,
+        "cpu_ns_per_event": cpu.as_secs_f64() * 1e9 / events as f64,
+        "events": events,
+    }))
+}
+
+/// `--streams` ConverseStream requests at once. Each stream, once its first text delta has
+/// arrived, waits until every stream has one (or failed), so that all are open together; then
+/// all are drained. Memory is read at that moment (VmRSS) and at the end (VmHWM, the peak).
+async fn concurrent_workload(client: &Client, args: &[String]) -> Result<Value, String> {
+    let streams: usize = flag(args, "--streams", 1000)?;
+    let deltas: u64 = flag(args, "--deltas", 20)?;
+    let bytes: u64 = flag(args, "--bytes", 20)?;
+    let stall_ms: u64 = flag(args, "--stall-ms", 20)?;
+    let hold_timeout: u64 = flag(args, "--hold-timeout-ms", 30_000)?;
+    let shape = format!("{deltas}:{bytes}");
+    let stall = format!("stall:{stall_ms}");
+    let headers = [
+        (bedrock_emulator::THROUGHPUT_HEADER, shape.as_str()),
+        (bedrock_emulator::FAULT_HEADER, stall.as_str()),
+    ];
+    // One stream first, so the baseline includes a fully initialised client.
+    client
+        .stream(&[(bedrock_emulator::THROUGHPUT_HEADER, "2:20")], || async {})
+        .await?;
+    let baseline = sys::rss_kib();
+
+    let arrived = Rc::new(Cell::new(0usize));
+    let all_open = Rc::new(tokio::sync::Notify::new());
+    let open_rss = Rc::new(Cell::new(0u64));
+    let deadline = tokio::time::Instant::now() + Duration::from_millis(hold_timeout);
+    let arrive = {
+        let (arrived, all_open, open_rss) = (arrived.clone(), all_open.clone(), open_rss.clone());
+        move || {
+            arrived.set(arrived.get() + 1);
+            if arrived.get() == streams {
+                open_rss.set(sys::rss_kib());
+                all_open.notify_waiters();
+            }
+        }
+    };
+    let start = Instant::now();
+    let mut tasks: FuturesUnordered<_> = (0..streams)
+        .map(|_| {
+            let (arrived, all_open, arrive) = (arrived.clone(), all_open.clone(), arrive.clone());
+            let headers = &headers;
+            async move {
+                let mut counted = false;
+                let result = client
+                    .stream(headers, || {
+                        counted = true;
+                        arrive();
+                        async move {
+                            while arrived.get() < streams {
+                                let wait = all_open.notified();
+                                if arrived.get() >= streams {
+                                    break;
+                                }
+                                if tokio::time::timeout_at(deadline, wait).await.is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    })
+                    .await;
+                if !counted {
+                    // Failed before its first delta: it no longer holds the others back.
+                    arrive();
+                }
+                result
+            }
+        })
+        .collect();
+    let mut errors = 0u64;
+    let mut first_error = None;
+    let mut delivered = 0u64;
+    while let Some(result) = tasks.next().await {
+        match result {
+            Ok(run) => delivered += run.deltas,
+            Err(e) => {
+                errors += 1;
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    let wall = start.elapsed();
+    let peak = sys::peak_rss_kib();
+    Ok(json!({
+        "streams": streams,
+        "baseline_kib": baseline,
+        "open_rss_kib": open_rss.get(),
+        "peak_kib": peak,
+        "errors": errors,
+        "first_error": first_error,
+        "deltas_delivered": delivered,
+        "wall_ms": wall.as_secs_f64() * 1e3,
+    }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Micro-benchmarks.
+
+fn micro_cmd(args: &[String]) -> Result<(), String> {
+    let seconds: f64 = flag(args, "--seconds", 3.0)?;
+    let budget = Duration::from_secs_f64(seconds);
+    let sign = micro::sign_1kib(budget);
+    let decode = micro::decode_1000(budget);
+    println!(
+        "{}",
+        json!({
+            "sign_ns": {"ours": sign.ours_ns, "peer": sign.peer_ns},
+            "decode_ns": {"ours": decode.ours_ns, "peer": decode.peer_ns},
+        })
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The driver.
+
+/// The emulator child; closing its stdin stops it.
+struct EmulatorProcess {
+    child: std::process::Child,
+    url: String,
+}
+
+impl EmulatorProcess {
+    fn start(exe: &PathBuf) -> Result<Self, String> {
+        let mut child = Command::new(exe)
+            .arg("emulator")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("starting the emulator: {e}"))?;
+        let stdout = child.stdout.take().ok_or("emulator without stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .map_err(|e| format!("reading the emulator's first line: {e}"))?;
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .ok_or_else(|| format!("unexpected first line from the emulator: {line:?}"))?
+            .to_owned();
+        Ok(Self { child, url })
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+fn run_json(exe: &PathBuf, args: &[String]) -> Result<Value, String> {
+    let output = Command::new(exe)
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("running {args:?}: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{args:?} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout)
+        ));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().last().unwrap_or_default();
+    serde_json::from_str(line).map_err(|e| format!("{args:?} printed no JSON ({e}): {text}"))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn numbers(v: &Value, key: &str) -> Vec<f64> {
+    v[key]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
+}
+
+/// One row of the comparison.
+struct Row {
+    key: &'static str,
+    label: &'static str,
+    ours: f64,
+    peer: f64,
+    unit: &'static str,
+    goal: &'static str,
+}
+
+impl Row {
+    fn ratio(&self) -> Option<f64> {
+        (self.ours > 0.0 && self.ours.is_finite() && self.peer.is_finite())
+            .then(|| self.peer / self.ours)
+    }
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn compare(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let rounds: usize = flag(args, "--rounds", if quick { 1 } else { 5 })?;
+    let out_dir: PathBuf = flag(args, "--out", PathBuf::from("target/bench"))?;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let load_before = loadavg();
+    let started = Instant::now();
+    let emulator = EmulatorProcess::start(&exe)?;
+    eprintln!("peers: emulator at {} (pid {})", emulator.url, emulator.child.id());
+    let url = emulator.url.clone();
+
+    let s = |v: &str| v.to_owned();
+    let (conv_iters, stream_iters, streams) = if quick {
+        ("100", "10", "200")
+    } else {
+        ("500", "30", "1000")
+    };
+    let workloads: Vec<(&str, Vec<String>)> = vec![
+        ("converse", vec![s("converse"), s("--iters"), s(conv_iters)]),
+        ("stream", vec![s("stream"), s("--iters"), s(stream_iters)]),
+        ("concurrent", vec![s("concurrent"), s("--streams"), s(streams)]),
+    ];
+    // results[workload][ours=0|peer=1] = per-round outputs.
+    let mut results: Vec<[Vec<Value>; 2]> = vec![[Vec::new(), Vec::new()]; workloads.len()];
+    for round in 0..rounds {
+        for (w, (name, wargs)) in workloads.iter().enumerate() {
+            let order = if round % 2 == 0 {
+                [Which::Ours, Which::Peer]
+            } else {
+                [Which::Peer, Which::Ours]
+            };
+            for which in order {
+                let mut argv = vec![s("client"), s(which.name()), s("--url"), url.clone()];
+                argv.extend(wargs.iter().cloned());
+                eprintln!("peers: round {}/{rounds}: {name} {}", round + 1, which.name());
+                let value = run_json(&exe, &argv)?;
+                results[w][(which == Which::Peer) as usize].push(value);
+            }
+        }
+    }
+    drop(emulator);
+    eprintln!("peers: micro-benchmarks");
+    let micro = run_json(
+        &exe,
+        &[s("micro"), s("--seconds"), s(if quick { "0.5" } else { "3" })],
+    )?;
+    let load_after = loadavg();
+
+    let pooled = |w: usize, i: usize, key: &str| -> f64 {
+        median(results[w][i].iter().flat_map(|v| numbers(v, key)).collect())
+    };
+    let per_round = |w: usize, i: usize, key: &str| -> f64 {
+        median(results[w][i].iter().filter_map(|v| v[key].as_f64()).collect())
+    };
+    let summed = |w: usize, i: usize, key: &str| -> f64 {
+        results[w][i].iter().filter_map(|v| v[key].as_f64()).sum()
+    };
+    let per_stream = |i: usize| -> f64 {
+        median(
+            results[2][i]
+                .iter()
+                .map(|v| {
+                    let peak = v["peak_kib"].as_f64().unwrap_or(f64::NAN);
+                    let base = v["baseline_kib"].as_f64().unwrap_or(f64::NAN);
+                    let n = v["streams"].as_f64().unwrap_or(f64::NAN);
+                    (peak - base) / n
+                })
+                .collect(),
+        )
+    };
+    let both = |f: &dyn Fn(usize) -> f64| (f(0), f(1));
+    let mut rows = Vec::new();
+    let mut row = |key, label, (ours, peer): (f64, f64), unit, goal| {
+        rows.push(Row {
+            key,
+            label,
+            ours,
+            peer,
+            unit,
+            goal,
+        })
+    };
+    row(
+        "converse_latency_median",
+        "Converse round trip, median latency",
+        both(&|i| pooled(0, i, "latency_us")),
+        "µs",
+        "",
+    );
+    row(
+        "converse_cpu_per_call",
+        "Converse round trip, client CPU per call",
+        both(&|i| per_round(0, i, "cpu_us_per_call")),
+        "µs",
+        "",
+    );
+    row(
+        "stream_ttft_median",
+        "ConverseStream 1,000×20 B: time to first token (median)",
+        both(&|i| pooled(1, i, "ttft_us")),
+        "µs",
+        "≥ 2×",
+    );
+    row(
+        "stream_total_median",
+        "ConverseStream 1,000×20 B: total time (median)",
+        both(&|i| pooled(1, i, "total_us") / 1e3),
+        "ms",
+        "",
+    );
+    row(
+        "stream_cpu_per_event",
+        "ConverseStream 1,000×20 B: client CPU per event",
+        both(&|i| per_round(1, i, "cpu_ns_per_event")),
+        "ns",
+        "≥ 2×",
+    );
+    row(
+        "concurrent_peak_rss",
+        "1,000 concurrent streams: client peak RSS (VmHWM)",
+        both(&|i| per_round(2, i, "peak_kib") / 1024.0),
+        "MiB",
+        "",
+    );
+    row(
+        "concurrent_rss_per_stream",
+        "1,000 concurrent streams: memory per open stream ((peak − baseline) / streams)",
+        both(&per_stream),
+        "KiB",
+        "≥ 3×",
+    );
+    row(
+        "concurrent_errors",
+        "1,000 concurrent streams: errors (all rounds)",
+        both(&|i| summed(2, i, "errors")),
+        "errors",
+        "",
+    );
+    row(
+        "sign_1kib",
+        "SigV4 sign, 1 KiB ConverseStream request (sigv4 vs aws-sigv4)",
+        (
+            micro["sign_ns"]["ours"].as_f64().unwrap_or(f64::NAN),
+            micro["sign_ns"]["peer"].as_f64().unwrap_or(f64::NAN),
+        ),
+        "ns",
+        "",
+    );
+    row(
+        "decode_1000_frames",
+        "EventStream decode, 1,000 delta frames (eventstream vs aws-smithy-eventstream)",
+        (
+            micro["decode_ns"]["ours"].as_f64().unwrap_or(f64::NAN) / 1e3,
+            micro["decode_ns"]["peer"].as_f64().unwrap_or(f64::NAN) / 1e3,
+        ),
+        "µs",
+        "",
+    );
+
+    // compare.json
+    let mut map = serde_json::Map::new();
+    for r in &rows {
+        map.insert(
+            r.key.to_owned(),
+            json!({"ours": round3(r.ours), "peer": round3(r.peer), "unit": r.unit, "ratio": r.ratio().map(round3)}),
+        );
+    }
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let compare = Value::Object(map);
+    std::fs::write(
+        out_dir.join("compare.json"),
+        serde_json::to_string_pretty(&compare).map_err(|e| e.to_string())? + "\n",
+    )
+    .map_err(|e| format!("writing compare.json: {e}"))?;
+    // The raw per-round outputs, for whoever wants to check the aggregation.
+    let raw = json!({
+        "rounds": rounds,
+        "converse": {"ours": results[0][0], "peer": results[0][1]},
+        "stream": {"ours": results[1][0], "peer": results[1][1]},
+        "concurrent": {"ours": results[2][0], "peer": results[2][1]},
+        "micro": micro,
+    });
+    std::fs::write(
+        out_dir.join("compare-raw.json"),
+        serde_json::to_string(&raw).map_err(|e| e.to_string())? + "\n",
+    )
+    .map_err(|e| format!("writing compare-raw.json: {e}"))?;
+
+    // compare.md: the table and how it was measured (the xtask adds machine info and date).
+    let mut md = String::new();
+    md.push_str("| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal |\n");
+    md.push_str("|---|---:|---:|---|---:|---|\n");
+    for r in &rows {
+        let ratio = r
+            .ratio()
+            .map(|x| format!("{x:.2}×"))
+            .unwrap_or_else(|| "n/a".into());
+        md.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            r.label,
+            fmt(r.ours),
+            fmt(r.peer),
+            r.unit,
+            ratio,
+            r.goal
+        ));
+    }
+    md.push_str(&format!(
+        "\nRounds: {rounds} (order alternating). Load average (1/5/15 min) before: {load_before}; \
+         after: {load_after}. Wall time: {:.0} s.\n",
+        started.elapsed().as_secs_f64()
+    ));
+    std::fs::write(out_dir.join("compare.md"), &md)
+        .map_err(|e| format!("writing compare.md: {e}"))?;
+    print!("{md}");
+    Ok(())
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn fmt(x: f64) -> String {
+    if !x.is_finite() {
+        "n/a".into()
+    } else if x >= 100.0 || x == x.trunc() {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
