@@ -30,6 +30,15 @@ pub enum EmbeddingShape {
     TitanV1,
     /// Cohere Embed v3: `texts`, `input_type`, `embedding_types`.
     CohereV3,
+    /// Amazon Titan Multimodal Embeddings G1: `inputText` and/or `inputImage`,
+    /// `embeddingConfig.outputEmbeddingLength`.
+    TitanImageV1,
+    /// Amazon Nova multimodal embeddings: `schemaVersion`, `taskType`,
+    /// `singleEmbeddingParams` (purpose, dimension, text or image).
+    NovaMultimodal,
+    /// Cohere Embed v4: `texts`, `images` or `inputs`, `input_type`,
+    /// `embedding_types`, `output_dimension`; always answered by type.
+    CohereV4,
 }
 
 /// How a model reasons.
@@ -286,6 +295,15 @@ static MODELS: &[ModelInfo] = &[
     embedding("amazon.titan-embed-text-v1", EmbeddingShape::TitanV1),
     embedding("cohere.embed-english-v3", EmbeddingShape::CohereV3),
     embedding("cohere.embed-multilingual-v3", EmbeddingShape::CohereV3),
+    embedding("amazon.titan-embed-image-v1", EmbeddingShape::TitanImageV1),
+    embedding(
+        "amazon.nova-2-multimodal-embeddings-v1:0",
+        EmbeddingShape::NovaMultimodal,
+    ),
+    profiles(
+        embedding("cohere.embed-v4:0", EmbeddingShape::CohereV4),
+        &["us", "eu", "apac", "global"],
+    ),
     // The throughput mode.
     ModelInfo {
         id: crate::THROUGHPUT_MODEL_ID,

@@ -332,7 +332,7 @@ fn invoke_unsupported() -> ApiError {
 }
 
 fn invoke(
-    reply: &Reply,
+    reply: &mut Reply,
     resolved: Resolved,
     body: &Bytes,
 ) -> Result<Response<ScriptBody>, ApiError> {
@@ -345,7 +345,11 @@ fn invoke(
         )
     })?;
     let out = embed::invoke(shape, &value)?;
-    Ok(reply.json(&out))
+    reply.extra_headers.push((
+        "x-amzn-bedrock-input-token-count",
+        out.input_tokens.to_string(),
+    ));
+    Ok(reply.json(&out.body))
 }
 
 fn count_tokens(

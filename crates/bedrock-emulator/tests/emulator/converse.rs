@@ -285,3 +285,73 @@ async fn embeddings_in_titan_and_cohere_shapes() {
     .await;
     assert_eq!(chat.error_type(), Some("ValidationException"));
 }
+
+#[tokio::test]
+async fn multimodal_and_v4_embeddings_over_http() {
+    let emulator = Emulator::builder().start().await.expect("starts");
+    let nova = send(
+        &emulator.url(),
+        &Call::new(
+            "amazon.nova-2-multimodal-embeddings-v1:0",
+            "invoke",
+            &json!({
+                "schemaVersion": "nova-multimodal-embed-v1",
+                "taskType": "SINGLE_EMBEDDING",
+                "singleEmbeddingParams": {
+                    "embeddingPurpose": "GENERIC_RETRIEVAL",
+                    "embeddingDimension": 1024,
+                    "text": {"truncationMode": "END", "value": "hello there"}
+                }
+            }),
+        ),
+    )
+    .await;
+    assert_eq!(nova.status, StatusCode::OK);
+    assert_eq!(nova.header("x-amzn-bedrock-input-token-count"), Some("3"));
+    let json = nova.json();
+    assert_eq!(json["embeddings"][0]["embeddingType"], "TEXT");
+    assert_eq!(
+        json["embeddings"][0]["embedding"].as_array().map(Vec::len),
+        Some(1024)
+    );
+    let titan_image = send(
+        &emulator.url(),
+        &Call::new(
+            "amazon.titan-embed-image-v1",
+            "invoke",
+            &json!({"inputText": "a cat", "embeddingConfig": {"outputEmbeddingLength": 384}}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        titan_image.json()["embedding"].as_array().map(Vec::len),
+        Some(384)
+    );
+    // Cohere v4 through a cross-region profile, with more than 96 texts rejected.
+    let v4 = send(
+        &emulator.url(),
+        &Call::new(
+            "us.cohere.embed-v4:0",
+            "invoke",
+            &json!({"texts": ["a", "b"], "input_type": "search_document", "output_dimension": 512}),
+        ),
+    )
+    .await;
+    assert_eq!(v4.status, StatusCode::OK);
+    assert_eq!(
+        v4.json()["embeddings"]["float"][1].as_array().map(Vec::len),
+        Some(512)
+    );
+    let texts: Vec<String> = (0..97).map(|i| format!("text {i}")).collect();
+    let too_many = send(
+        &emulator.url(),
+        &Call::new(
+            "cohere.embed-v4:0",
+            "invoke",
+            &json!({"texts": texts, "input_type": "search_document"}),
+        ),
+    )
+    .await;
+    assert_eq!(too_many.error_type(), Some("ValidationException"));
+    assert!(too_many.message().contains("96"), "{}", too_many.message());
+}
