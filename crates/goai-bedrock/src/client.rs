@@ -8,8 +8,7 @@ use goai_core::{Headers, RetryPolicy};
 
 use crate::chat::BedrockChatModel;
 use crate::credentials::{
-    Credentials, CredentialsCache, EnvironmentProvider, ProvideCredentials,
-    SharedCredentialsProvider,
+    Credentials, CredentialsCache, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::env::Env;
 use crate::options::{
@@ -169,10 +168,16 @@ impl Bedrock {
 
     /// A provider configured from the process environment, exactly as GoAI does:
     ///
-    /// - region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then `us-east-1`;
+    /// - region: `AWS_REGION`, then `AWS_DEFAULT_REGION`, then the shared config
+    ///   profile's `region`, then `us-east-1`;
     /// - `AWS_BEARER_TOKEN_BEDROCK`: a Bedrock API key; when set it is used
     ///   instead of SigV4 credentials;
-    /// - `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`;
+    /// - SigV4 credentials from the default chain
+    ///   ([`DefaultChain`](crate::credentials::DefaultChain)): the environment
+    ///   (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`), the
+    ///   shared config and credentials files (static keys, `credential_process`,
+    ///   assumed roles, SSO), web identity, ECS/EKS container credentials, then
+    ///   EC2 IMDSv2;
     /// - `AWS_BEDROCK_BASE_URL`: another endpoint (a proxy, the emulator).
     ///
     /// Credentials are read when a request needs them, so a provider built
@@ -483,6 +488,12 @@ impl BedrockBuilder {
             .filter(|r| !r.trim().is_empty())
             .or_else(|| env_get("AWS_REGION"))
             .or_else(|| env_get("AWS_DEFAULT_REGION"))
+            .or_else(|| {
+                self.env.as_ref().and_then(|e| {
+                    let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
+                    crate::credentials::profile_region(&config, None)
+                })
+            })
             .unwrap_or_else(|| DEFAULT_REGION.to_owned());
         let region = region.trim().to_owned();
         if !routing::is_valid_region(&region) {
@@ -541,7 +552,9 @@ impl BedrockBuilder {
                 "an access key id needs its secret access key",
             ));
         } else if let Some(env) = &self.env {
-            Arc::new(EnvironmentProvider::with_env(env.clone()))
+            let mut chain = crate::credentials::DefaultChain::builder();
+            chain.config(crate::credentials::ProviderConfig::new().with_env(env.clone()));
+            Arc::new(chain.build())
         } else {
             Arc::new(NoCredentials)
         };
