@@ -247,6 +247,66 @@ pub struct Signer {
     /// The time `date_time` and `scope` were last written for.
     pub(crate) stamp: Option<AmzDateTime>,
     pub(crate) targets: TargetCache,
+    pub(crate) hasher: CanonicalHasher,
+}
+
+/// SHA-256 of canonical requests that remembers the hash state after the whole 64-byte
+/// blocks that consecutive requests share. Requests to one endpoint repeat the method,
+/// path, query and most headers, so hashing the next one starts from that state: the same
+/// digest, with fewer blocks to compress.
+#[derive(Default)]
+pub(crate) struct CanonicalHasher {
+    /// The shared leading blocks, and the state after hashing them.
+    prefix: Vec<u8>,
+    state: Option<digest::Context>,
+    /// The last request hashed without the state, to find what the next one shares.
+    previous: Vec<u8>,
+}
+
+impl std::fmt::Debug for CanonicalHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The canonical request may hold a session token: show sizes only.
+        f.debug_struct("CanonicalHasher")
+            .field("prefix_len", &self.prefix.len())
+            .finish_non_exhaustive()
+    }
+}
+
+const SHA256_BLOCK: usize = 64;
+
+impl CanonicalHasher {
+    /// The SHA-256 digest of `data`.
+    pub(crate) fn digest(&mut self, data: &[u8]) -> digest::Digest {
+        if let Some(state) = &self.state
+            && let Some(rest) = data.strip_prefix(self.prefix.as_slice())
+        {
+            let mut context = state.clone();
+            context.update(rest);
+            return context.finish();
+        }
+        let shared = data
+            .chunks_exact(SHA256_BLOCK)
+            .zip(self.previous.chunks_exact(SHA256_BLOCK))
+            .take_while(|(a, b)| a == b)
+            .count()
+            * SHA256_BLOCK;
+        match data.split_at_checked(shared) {
+            Some((prefix, rest)) if !prefix.is_empty() => {
+                let mut context = digest::Context::new(&digest::SHA256);
+                context.update(prefix);
+                self.prefix.clear();
+                self.prefix.extend_from_slice(prefix);
+                self.state = Some(context.clone());
+                context.update(rest);
+                context.finish()
+            }
+            _ => {
+                self.previous.clear();
+                self.previous.extend_from_slice(data);
+                digest::digest(&digest::SHA256, data)
+            }
+        }
+    }
 }
 
 /// Checks a region or service name for characters that would break the credential scope.
@@ -323,7 +383,7 @@ impl Signer {
 
     /// Hashes the canonical request into the string to sign and signs it.
     pub(crate) fn finish_signature(&mut self, key: &SigningKey) {
-        let hashed = digest::digest(&digest::SHA256, self.canon.out.as_bytes());
+        let hashed = self.hasher.digest(self.canon.out.as_bytes());
         self.string_to_sign.clear();
         self.string_to_sign.push_str(ALGORITHM);
         self.string_to_sign.push('\n');
@@ -576,5 +636,36 @@ impl Signer {
             added,
         };
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_hasher_matches_sha256() {
+        let mut hasher = CanonicalHasher::default();
+        let base: Vec<u8> = (0..300u32).map(|i| b'a' + (i % 26) as u8).collect();
+        let mut inputs = vec![base.clone(), base.clone(), Vec::new(), b"x".to_vec()];
+        for cut in [0, 1, 63, 64, 65, 128, 200, 299, 300] {
+            let mut changed = base.clone();
+            if let Some(b) = changed.get_mut(cut) {
+                *b = b'#';
+            }
+            inputs.push(changed.clone());
+            inputs.push(changed.clone());
+            inputs.push(changed.get(..cut).unwrap_or_default().to_vec());
+            changed.extend_from_slice(b"tail");
+            inputs.push(changed);
+            inputs.push(base.clone());
+        }
+        for input in &inputs {
+            assert_eq!(
+                hasher.digest(input).as_ref(),
+                digest::digest(&digest::SHA256, input).as_ref()
+            );
+        }
+        assert!(!hasher.prefix.is_empty());
     }
 }
