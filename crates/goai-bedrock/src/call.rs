@@ -27,11 +27,15 @@ pub(crate) const MAX_ERROR_BODY: usize = 1 << 20;
 /// The user agent sent with every request.
 const USER_AGENT: &str = concat!("goai-rs/", env!("CARGO_PKG_VERSION"), " goai-bedrock");
 
-/// A Converse-family operation.
+/// A Bedrock Runtime operation on a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Operation {
     Converse,
     ConverseStream,
+    /// InvokeModel (embeddings).
+    Invoke,
+    /// CountTokens.
+    CountTokens,
 }
 
 impl Operation {
@@ -39,12 +43,14 @@ impl Operation {
         match self {
             Self::Converse => "converse",
             Self::ConverseStream => "converse-stream",
+            Self::Invoke => "invoke",
+            Self::CountTokens => "count-tokens",
         }
     }
 
     fn accept(self) -> &'static str {
         match self {
-            Self::Converse => "application/json",
+            Self::Converse | Self::Invoke | Self::CountTokens => "application/json",
             Self::ConverseStream => "application/vnd.amazon.eventstream",
         }
     }

@@ -10,6 +10,7 @@ use crate::chat::BedrockChatModel;
 use crate::credentials::{
     Credentials, CredentialsCache, ProvideCredentials, SharedCredentialsProvider,
 };
+use crate::embed::BedrockEmbeddingModel;
 use crate::env::Env;
 use crate::options::{
     GuardrailConfig, ModelOptions, PerformanceLatency, ReasoningConfig, ServiceTier,
@@ -195,6 +196,31 @@ impl Bedrock {
     /// profile (`us.`, `us-gov.`, `eu.`, `apac.`, `jp.`, `au.`, `global.`) or an ARN.
     pub fn chat(&self, model_id: impl Into<String>) -> BedrockChatModel {
         BedrockChatModel::new(self.clone(), model_id.into())
+    }
+
+    /// An embedding model handle for `model_id` (a foundation model id such as
+    /// `amazon.titan-embed-text-v2:0`, a cross-region profile such as
+    /// `us.cohere.embed-v4:0`, or an ARN). See [`crate::embed`] for the
+    /// families and their options.
+    pub fn embedding(&self, model_id: impl Into<String>) -> BedrockEmbeddingModel {
+        BedrockEmbeddingModel::new(self.clone(), model_id.into())
+    }
+
+    /// Counts the input tokens `request` would use with `model_id`, through
+    /// the same mapping as Converse (CountTokens, no inference and no charge).
+    /// A cross-region profile id is counted by its bare model id.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](goai_core::Error::InvalidRequest) when the
+    /// request cannot be mapped; Bedrock's errors as for a Converse call
+    /// (e.g. a `ValidationException` for a model that cannot count tokens).
+    pub async fn count_tokens(
+        &self,
+        model_id: &str,
+        request: &goai_core::ModelRequest,
+    ) -> Result<u64, goai_core::Error> {
+        crate::count_tokens::count_tokens(self, model_id, request).await
     }
 
     /// The configured region (a cross-region profile may route a call elsewhere).

@@ -5,7 +5,9 @@ mod call;
 mod chat;
 mod client;
 pub mod convert;
+mod count_tokens;
 pub mod credentials;
+pub mod embed;
 mod env;
 mod error;
 pub mod family;
@@ -17,6 +19,7 @@ pub mod transport;
 
 pub use chat::BedrockChatModel;
 pub use client::{Bedrock, BedrockBuilder, ConfigError, DEFAULT_REGION};
+pub use embed::{BedrockEmbeddingModel, EmbeddingFamily, EmbeddingOptions};
 pub use env::Env;
 pub use goai_core::RetryPolicy;
 pub use options::{
