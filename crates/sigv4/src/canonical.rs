@@ -77,6 +77,31 @@ pub(crate) struct Canonicalizer {
     query: String,
     decoded: Vec<u8>,
     segments: Vec<(usize, usize)>,
+    /// The first three lines (method, path, query) of the last canonical request built
+    /// without extra or skipped query parameters, and what they were built from.
+    lines: RequestLines,
+}
+
+#[derive(Debug, Default)]
+struct RequestLines {
+    valid: bool,
+    method: String,
+    path: String,
+    query: Option<String>,
+    encoding: Option<PercentEncoding>,
+    normalize_path: bool,
+    text: String,
+}
+
+impl RequestLines {
+    fn matches(&self, input: &CanonicalInput<'_>) -> bool {
+        self.valid
+            && self.encoding == Some(input.encoding)
+            && self.normalize_path == input.normalize_path
+            && self.method == input.method
+            && self.path == input.target.path
+            && self.query.as_deref() == input.target.query
+    }
 }
 
 fn name_of<'p>(input: &CanonicalInput<'p>, source: Source) -> &'p str {
@@ -296,12 +321,34 @@ impl Canonicalizer {
         self.select_headers(input)?;
 
         self.out.clear();
-        self.out.push_str(input.method);
-        self.out.push('\n');
-        self.write_path(input.target.path, input.encoding, input.normalize_path);
-        self.out.push('\n');
-        self.write_query(input);
-        self.out.push('\n');
+        // The request's own method, path and query: the same lines as last time when
+        // nothing is added to or left out of the query.
+        let reusable = input.extra_params.is_empty()
+            && !input.signed_headers_param
+            && input.skip_params.is_empty();
+        if reusable && self.lines.matches(input) {
+            self.out.push_str(&self.lines.text);
+        } else {
+            self.out.push_str(input.method);
+            self.out.push('\n');
+            self.write_path(input.target.path, input.encoding, input.normalize_path);
+            self.out.push('\n');
+            self.write_query(input);
+            self.out.push('\n');
+            if reusable {
+                let lines = &mut self.lines;
+                lines.method.clear();
+                lines.method.push_str(input.method);
+                lines.path.clear();
+                lines.path.push_str(input.target.path);
+                lines.query = input.target.query.map(str::to_owned);
+                lines.encoding = Some(input.encoding);
+                lines.normalize_path = input.normalize_path;
+                lines.text.clear();
+                lines.text.push_str(&self.out);
+                lines.valid = true;
+            }
+        }
         self.write_headers(input)?;
         self.out.push('\n');
         self.out.push_str(&self.signed_headers);
