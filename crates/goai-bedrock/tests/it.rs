@@ -1,7 +1,9 @@
 //! Integration tests against the in-process Bedrock emulator (one test binary).
 
 mod it {
+    mod count_tokens;
     mod e2e;
+    mod embed;
     mod fallbacks;
     mod families;
     mod faults;
