@@ -528,7 +528,7 @@ fn image_format(media_type: Option<&str>) -> Result<&'static str, Error> {
     }
 }
 
-fn only_text<'a>(family: EmbeddingFamily, value: &'a EmbeddingInput) -> Result<&'a str, Error> {
+fn only_text(family: EmbeddingFamily, value: &EmbeddingInput) -> Result<&str, Error> {
     match value {
         EmbeddingInput::Text { text } => Ok(text),
         _ => Err(Error::invalid_request(format!(
