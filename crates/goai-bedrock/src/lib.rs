@@ -1,4 +1,4 @@
-//! The Amazon Bedrock provider for goai-rs.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
 mod call;
