@@ -80,6 +80,71 @@ pub(crate) struct Canonicalizer {
     /// The first three lines (method, path, query) of the last canonical request built
     /// without extra or skipped query parameters, and what they were built from.
     lines: RequestLines,
+    /// What the current `entries`, `names` and `signed_headers` were selected from.
+    selection: SelectionKey,
+}
+
+/// The inputs of a client-side header selection: the request's header names in order,
+/// the added headers' names, the exclusions, and whether the target names a host.
+#[derive(Debug, Default)]
+struct SelectionKey {
+    valid: bool,
+    names: String,
+    lens: Vec<usize>,
+    extras: Vec<&'static str>,
+    excluded: &'static [&'static str],
+    also_excluded: Vec<&'static str>,
+    target_host: bool,
+}
+
+impl SelectionKey {
+    fn matches(
+        &self,
+        input: &CanonicalInput<'_>,
+        excluded: &[&str],
+        also_excluded: &[&str],
+        extras: &[(&str, &str)],
+    ) -> bool {
+        if !self.valid
+            || self.target_host != input.target.host.is_some()
+            || self.lens.len() != input.headers.len()
+            || self.extras.len() != extras.len()
+            || self.excluded != excluded
+            || self.also_excluded != also_excluded
+        {
+            return false;
+        }
+        let mut offset = 0;
+        for ((name, _), &len) in input.headers.iter().zip(&self.lens) {
+            if self.names.get(offset..offset + len) != Some(*name) {
+                return false;
+            }
+            offset += len;
+        }
+        self.extras.iter().zip(extras).all(|(a, (b, _))| a == b)
+    }
+
+    fn set(
+        &mut self,
+        input: &CanonicalInput<'_>,
+        excluded: &'static [&'static str],
+        also_excluded: &[&'static str],
+        extras: &[(&'static str, &str)],
+    ) {
+        self.names.clear();
+        self.lens.clear();
+        for (name, _) in input.headers {
+            self.names.push_str(name);
+            self.lens.push(name.len());
+        }
+        self.extras.clear();
+        self.extras.extend(extras.iter().map(|(name, _)| *name));
+        self.excluded = excluded;
+        self.also_excluded.clear();
+        self.also_excluded.extend_from_slice(also_excluded);
+        self.target_host = input.target.host.is_some();
+        self.valid = true;
+    }
 }
 
 #[derive(Debug, Default)]
@@ -368,6 +433,19 @@ impl Canonicalizer {
     }
 
     fn select_headers(&mut self, input: &CanonicalInput<'_>) -> Result<(), Error> {
+        // The same header names as last time select the same headers.
+        if let HeaderPlan::Sign {
+            excluded,
+            also_excluded,
+            extras,
+        } = input.plan
+            && self
+                .selection
+                .matches(input, excluded, also_excluded, extras)
+        {
+            return Ok(());
+        }
+        self.selection.valid = false;
         self.entries.clear();
         self.names.clear();
         self.signed_headers.clear();
@@ -432,6 +510,7 @@ impl Canonicalizer {
                     self.signed_headers.push_str(current);
                     previous = Some(current);
                 }
+                self.selection.set(input, excluded, also_excluded, extras);
             }
             HeaderPlan::Verify { signed_headers } => {
                 for wanted in signed_headers.split(';') {

@@ -54,9 +54,10 @@ prop_compose! {
         normalize in any::<bool>(),
         sha_header in any::<bool>(),
         token_after in any::<bool>(),
-    ) -> (usize, u8, &'static str, usize, u64, &'static str, &'static str, [bool; 6]) {
+        verify in any::<bool>(),
+    ) -> (usize, u8, &'static str, usize, u64, &'static str, &'static str, [bool; 7]) {
         (target, header_set, method, body_len, secs, region, service,
-         [token, presign, single, normalize, sha_header, token_after])
+         [token, presign, single, normalize, sha_header, token_after, verify])
     }
 }
 
@@ -81,11 +82,19 @@ fn run(
         u64,
         &'static str,
         &'static str,
-        [bool; 6],
+        [bool; 7],
     ),
 ) -> Result<Signed, String> {
     let &(target, header_set, method, body_len, secs, region, service, flags) = step;
-    let [token, presign, single, normalize, sha_header, token_after] = flags;
+    let [
+        token,
+        presign,
+        single,
+        normalize,
+        sha_header,
+        token_after,
+        verify,
+    ] = flags;
     let target = TARGETS[target];
     let headers = headers(header_set);
     let body = vec![b'x'; body_len];
@@ -124,6 +133,9 @@ fn run(
         query: out.query_string().to_owned(),
         recomputed: None,
     };
+    if !verify {
+        return Ok(signed);
+    }
     // Server side, on the same signer: rebuild from the signed request.
     let auth = if presign {
         ParsedAuthorization::from_query(&signed.query)
@@ -176,6 +188,41 @@ proptest! {
                 let got = run(&mut reused, Some(&cache), step);
                 prop_assert_eq!(got, expected);
             }
+        }
+    }
+}
+
+/// Hand-picked sequences that a stale cache would get wrong.
+#[test]
+fn cached_state_never_leaks_into_the_next_request() {
+    let step = |target, header_set, token, presign| {
+        (
+            target,
+            header_set,
+            "POST",
+            3,
+            1_736_937_000,
+            "us-east-1",
+            "bedrock",
+            [token, presign, false, true, false, false, false],
+        )
+    };
+    let sequences = [
+        // The host came from the URL, then there is none.
+        vec![step(0, 0b11, false, false), step(6, 0b11, false, false)],
+        // A session token header joins the added headers.
+        vec![step(0, 0b11, false, false), step(0, 0b11, true, false)],
+        // Presigning leaves out x-amz-user-agent.
+        vec![
+            step(0, 0b1000_0011, false, false),
+            step(0, 0b1000_0011, false, true),
+        ],
+    ];
+    for steps in sequences {
+        let mut reused = Signer::new();
+        for step in &steps {
+            let expected = run(&mut Signer::new(), None, step);
+            assert_eq!(run(&mut reused, None, step), expected, "{step:?}");
         }
     }
 }
