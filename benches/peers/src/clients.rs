@@ -23,6 +23,10 @@ pub const PROMPT: &str = "Say hello to the benchmark.";
 pub enum Which {
     Ours,
     Peer,
+    /// Not a product: hyper + `sigv4` + `eventstream` + serde_json by hand, with no goai-core or
+    /// goai-bedrock layer. What the same building blocks cost at least; the gap between it and
+    /// `Ours` is what our two upper layers add.
+    Floor,
 }
 
 impl Which {
@@ -30,6 +34,7 @@ impl Which {
         match self {
             Which::Ours => "ours",
             Which::Peer => "peer",
+            Which::Floor => "floor",
         }
     }
 
@@ -37,6 +42,7 @@ impl Which {
         match s {
             "ours" => Some(Which::Ours),
             "peer" => Some(Which::Peer),
+            "floor" => Some(Which::Floor),
             _ => None,
         }
     }
@@ -49,6 +55,7 @@ pub enum Client {
         throughput: goai_bedrock::BedrockChatModel,
     },
     Peer(aws_sdk_bedrockruntime::Client),
+    Floor(crate::floor::Floor),
 }
 
 /// One stream's timings.
@@ -96,6 +103,7 @@ impl Client {
                     .await;
                 Ok(Client::Peer(aws_sdk_bedrockruntime::Client::new(&config)))
             }
+            Which::Floor => Ok(Client::Floor(crate::floor::Floor::new(url))),
         }
     }
 
@@ -134,6 +142,7 @@ impl Client {
                     .unwrap_or(0);
                 Ok(text)
             }
+            Client::Floor(floor) => floor.converse(CONVERSE_MODEL).await,
         }
     }
 
@@ -222,6 +231,19 @@ impl Client {
                         }
                         other => {
                             std::hint::black_box(&other);
+                        }
+                    }
+                }
+            }
+            Client::Floor(floor) => {
+                let mut body = floor.stream(THROUGHPUT_MODEL, headers).await?;
+                while let Some(text) = body.next_text().await? {
+                    std::hint::black_box(&text);
+                    deltas += 1;
+                    if ttft.is_none() {
+                        ttft = Some(start.elapsed());
+                        if let Some(f) = on_first.take() {
+                            f().await;
                         }
                     }
                 }

@@ -4,7 +4,7 @@
 //! ```text
 //! peers compare [--out DIR] [--rounds N] [--quick]   the whole comparison (what `cargo xtask bench` runs)
 //! peers emulator                                     the emulator alone; first line `listening on URL`
-//! peers client ours|peer --url URL converse|stream|concurrent [options]
+//! peers client ours|peer|floor --url URL converse|stream|concurrent [options]
 //! peers micro [--seconds S]                          sign and decode micro-benchmarks
 //! ```
 //!
@@ -17,9 +17,13 @@
 //!   process and memory is its own `/proc/self/status` (VmRSS, VmHWM);
 //! - rounds alternate the order (ours then peer, peer then ours), so drifting background load
 //!   hits both clients alike;
-//! - the micro-benchmarks alternate batches inside one process.
+//! - the micro-benchmarks alternate batches inside one process;
+//! - a third client, `floor` (hyper + sigv4 + eventstream + serde_json by hand, see
+//!   `floor.rs`), runs the same workloads to show how much of each figure the emulator, the
+//!   network and the building blocks account for, and how much our upper layers add.
 
 mod clients;
+mod floor;
 mod micro;
 mod sys;
 
@@ -100,7 +104,7 @@ fn client(args: &[String]) -> Result<(), String> {
     let which = args
         .first()
         .and_then(|s| Which::parse(s))
-        .ok_or("client: expected ours or peer")?;
+        .ok_or("client: expected ours, peer or floor")?;
     let url: String = flag(args, "--url", String::new())?;
     if url.is_empty() {
         return Err("client: --url is required".into());
@@ -372,9 +376,11 @@ fn numbers(v: &Value, key: &str) -> Vec<f64> {
 /// One row of the comparison.
 struct Row {
     key: &'static str,
-    label: &'static str,
+    label: String,
     ours: f64,
     peer: f64,
+    /// The `floor` client's figure (NaN where it does not apply).
+    floor: f64,
     unit: &'static str,
     goal: &'static str,
 }
@@ -414,21 +420,32 @@ fn compare(args: &[String]) -> Result<(), String> {
         ("stream", vec![s("stream"), s("--iters"), s(stream_iters)]),
         ("concurrent", vec![s("concurrent"), s("--streams"), s(streams)]),
     ];
-    // results[workload][ours=0|peer=1] = per-round outputs.
-    let mut results: Vec<[Vec<Value>; 2]> = vec![[Vec::new(), Vec::new()]; workloads.len()];
+    // results[workload][ours=0|peer=1|floor=2] = per-round outputs.
+    let mut results: Vec<[Vec<Value>; 3]> =
+        vec![[Vec::new(), Vec::new(), Vec::new()]; workloads.len()];
     for round in 0..rounds {
         for (w, (name, wargs)) in workloads.iter().enumerate() {
-            let order = if round % 2 == 0 {
+            let pair = if round % 2 == 0 {
                 [Which::Ours, Which::Peer]
             } else {
                 [Which::Peer, Which::Ours]
+            };
+            let order = if (round / 2) % 2 == 0 {
+                [pair[0], pair[1], Which::Floor]
+            } else {
+                [Which::Floor, pair[0], pair[1]]
             };
             for which in order {
                 let mut argv = vec![s("client"), s(which.name()), s("--url"), url.clone()];
                 argv.extend(wargs.iter().cloned());
                 eprintln!("peers: round {}/{rounds}: {name} {}", round + 1, which.name());
                 let value = run_json(&exe, &argv)?;
-                results[w][(which == Which::Peer) as usize].push(value);
+                let slot = match which {
+                    Which::Ours => 0,
+                    Which::Peer => 1,
+                    Which::Floor => 2,
+                };
+                results[w][slot].push(value);
             }
         }
     }
@@ -462,90 +479,96 @@ fn compare(args: &[String]) -> Result<(), String> {
                 .collect(),
         )
     };
-    let both = |f: &dyn Fn(usize) -> f64| (f(0), f(1));
+    let all = |f: &dyn Fn(usize) -> f64| (f(0), f(1), f(2));
+    let deltas_label = "1,000×20 B";
+    let streams_label = if quick { "200" } else { "1,000" };
     let mut rows = Vec::new();
-    let mut row = |key, label, (ours, peer): (f64, f64), unit, goal| {
+    let mut row = |key, label: String, (ours, peer, floor): (f64, f64, f64), unit, goal| {
         rows.push(Row {
             key,
             label,
             ours,
             peer,
+            floor,
             unit,
             goal,
         })
     };
     row(
         "converse_latency_median",
-        "Converse round trip, median latency",
-        both(&|i| pooled(0, i, "latency_us")),
+        "Converse round trip, median latency".to_owned(),
+        all(&|i| pooled(0, i, "latency_us")),
         "µs",
         "",
     );
     row(
         "converse_cpu_per_call",
-        "Converse round trip, client CPU per call",
-        both(&|i| per_round(0, i, "cpu_us_per_call")),
+        "Converse round trip, client CPU per call".to_owned(),
+        all(&|i| per_round(0, i, "cpu_us_per_call")),
         "µs",
         "",
     );
     row(
         "stream_ttft_median",
-        "ConverseStream 1,000×20 B: time to first token (median)",
-        both(&|i| pooled(1, i, "ttft_us")),
+        format!("ConverseStream {deltas_label}: time to first token (median)"),
+        all(&|i| pooled(1, i, "ttft_us")),
         "µs",
         "≥ 2×",
     );
     row(
         "stream_total_median",
-        "ConverseStream 1,000×20 B: total time (median)",
-        both(&|i| pooled(1, i, "total_us") / 1e3),
+        format!("ConverseStream {deltas_label}: total time (median)"),
+        all(&|i| pooled(1, i, "total_us") / 1e3),
         "ms",
         "",
     );
     row(
         "stream_cpu_per_event",
-        "ConverseStream 1,000×20 B: client CPU per event",
-        both(&|i| per_round(1, i, "cpu_ns_per_event")),
+        format!("ConverseStream {deltas_label}: client CPU per event"),
+        all(&|i| per_round(1, i, "cpu_ns_per_event")),
         "ns",
         "≥ 2×",
     );
     row(
         "concurrent_peak_rss",
-        "1,000 concurrent streams: client peak RSS (VmHWM)",
-        both(&|i| per_round(2, i, "peak_kib") / 1024.0),
+        format!("{streams_label} concurrent streams: client peak RSS (VmHWM)"),
+        all(&|i| per_round(2, i, "peak_kib") / 1024.0),
         "MiB",
         "",
     );
     row(
         "concurrent_rss_per_stream",
-        "1,000 concurrent streams: memory per open stream ((peak − baseline) / streams)",
-        both(&per_stream),
+        format!("{streams_label} concurrent streams: memory per open stream ((peak − baseline) / streams)"),
+        all(&per_stream),
         "KiB",
         "≥ 3×",
     );
     row(
         "concurrent_errors",
-        "1,000 concurrent streams: errors (all rounds)",
-        both(&|i| summed(2, i, "errors")),
+        format!("{streams_label} concurrent streams: errors (all rounds)"),
+        all(&|i| summed(2, i, "errors")),
         "errors",
         "",
     );
     row(
         "sign_1kib",
-        "SigV4 sign, 1 KiB ConverseStream request (sigv4 vs aws-sigv4)",
+        "SigV4 sign, 1 KiB ConverseStream request (sigv4 vs aws-sigv4)".to_owned(),
         (
             micro["sign_ns"]["ours"].as_f64().unwrap_or(f64::NAN),
             micro["sign_ns"]["peer"].as_f64().unwrap_or(f64::NAN),
+            f64::NAN,
         ),
         "ns",
         "",
     );
     row(
         "decode_1000_frames",
-        "EventStream decode, 1,000 delta frames (eventstream vs aws-smithy-eventstream)",
+        "EventStream decode, 1,000 delta frames (eventstream vs aws-smithy-eventstream)"
+            .to_owned(),
         (
             micro["decode_ns"]["ours"].as_f64().unwrap_or(f64::NAN) / 1e3,
             micro["decode_ns"]["peer"].as_f64().unwrap_or(f64::NAN) / 1e3,
+            f64::NAN,
         ),
         "µs",
         "",
@@ -556,7 +579,13 @@ fn compare(args: &[String]) -> Result<(), String> {
     for r in &rows {
         map.insert(
             r.key.to_owned(),
-            json!({"ours": round3(r.ours), "peer": round3(r.peer), "unit": r.unit, "ratio": r.ratio().map(round3)}),
+            json!({
+                "ours": round3(r.ours),
+                "peer": round3(r.peer),
+                "unit": r.unit,
+                "ratio": r.ratio().map(round3),
+                "floor": r.floor.is_finite().then(|| round3(r.floor)),
+            }),
         );
     }
     std::fs::create_dir_all(&out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
@@ -569,9 +598,9 @@ fn compare(args: &[String]) -> Result<(), String> {
     // The raw per-round outputs, for whoever wants to check the aggregation.
     let raw = json!({
         "rounds": rounds,
-        "converse": {"ours": results[0][0], "peer": results[0][1]},
-        "stream": {"ours": results[1][0], "peer": results[1][1]},
-        "concurrent": {"ours": results[2][0], "peer": results[2][1]},
+        "converse": {"ours": results[0][0], "peer": results[0][1], "floor": results[0][2]},
+        "stream": {"ours": results[1][0], "peer": results[1][1], "floor": results[1][2]},
+        "concurrent": {"ours": results[2][0], "peer": results[2][1], "floor": results[2][2]},
         "micro": micro,
     });
     std::fs::write(
@@ -582,21 +611,28 @@ fn compare(args: &[String]) -> Result<(), String> {
 
     // compare.md: the table and how it was measured (the xtask adds machine info and date).
     let mut md = String::new();
-    md.push_str("| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal |\n");
-    md.push_str("|---|---:|---:|---|---:|---|\n");
+    md.push_str(
+        "| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal | floor |\n",
+    );
+    md.push_str("|---|---:|---:|---|---:|---|---:|\n");
     for r in &rows {
         let ratio = r
             .ratio()
             .map(|x| format!("{x:.2}×"))
             .unwrap_or_else(|| "n/a".into());
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
             r.label,
             fmt(r.ours),
             fmt(r.peer),
             r.unit,
             ratio,
-            r.goal
+            r.goal,
+            if r.floor.is_finite() {
+                fmt(r.floor)
+            } else {
+                "".to_owned()
+            }
         ));
     }
     md.push_str(&format!(
