@@ -231,7 +231,7 @@ impl std::fmt::Debug for SigningOutput<'_> {
 /// );
 /// # Ok::<(), sigv4::Error>(())
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Signer {
     pub(crate) canon: Canonicalizer,
     pub(crate) string_to_sign: String,
@@ -248,6 +248,17 @@ pub struct Signer {
     pub(crate) stamp: Option<AmzDateTime>,
     pub(crate) targets: TargetCache,
     pub(crate) hasher: CanonicalHasher,
+}
+
+/// Shows only the last request time: the reused buffers hold the session token, the
+/// canonical request (with every signed header value) and the signature, none of which
+/// belongs in logs.
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("last_time", &self.stamp)
+            .finish_non_exhaustive()
+    }
 }
 
 /// SHA-256 of canonical requests that remembers the hash state after the whole 64-byte
@@ -667,5 +678,38 @@ mod tests {
             );
         }
         assert!(!hasher.prefix.is_empty());
+    }
+
+    #[test]
+    fn debug_of_a_used_signer_shows_no_secret_material() {
+        use crate::{Credentials, Payload, SignableRequest, SigningParams};
+        use std::time::{Duration, UNIX_EPOCH};
+
+        let creds = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+            .with_session_token("SESSION-TOKEN-SECRET-VALUE");
+        let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let headers = [
+            ("Host", "example.amazonaws.com"),
+            ("X-Private", "header-value-42"),
+        ];
+        let request = SignableRequest::new("POST", "/", &headers, Payload::Bytes(b"{}"));
+        let mut signer = Signer::new();
+        let signature = signer
+            .sign(
+                &request,
+                &SigningParams::new(&creds, "us-east-1", "service", time),
+            )
+            .map(|out| out.signature().to_owned())
+            .unwrap_or_default();
+        assert_eq!(signature.len(), 64);
+        let shown = format!("{signer:?}");
+        for secret in [
+            "SESSION-TOKEN-SECRET-VALUE",
+            "wJalrXUtnFEMI",
+            "header-value-42",
+            signature.as_str(),
+        ] {
+            assert!(!shown.contains(secret), "Debug shows {secret:?}: {shown}");
+        }
     }
 }
