@@ -32,11 +32,23 @@ pub(crate) enum Principal {
 }
 
 /// What authentication checks a request against.
-#[derive(Debug)]
 pub(crate) struct Authenticator {
     pub(crate) credentials: Vec<Credentials>,
     pub(crate) bearer_token: Option<String>,
     key_cache: SigningKeyCache,
+}
+
+/// The bearer token is never shown; credentials show their access key id only.
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticator")
+            .field("credentials", &self.credentials)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "<redacted>"),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 /// The parts of a received request authentication looks at.

@@ -138,13 +138,29 @@ impl Emulator {
 }
 
 /// Configures an emulator. Every setter states its default.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EmulatorBuilder {
     addr: SocketAddr,
     credentials: Vec<Credentials>,
     bearer_token: Option<String>,
     faults: Vec<Fault>,
     max_body_bytes: usize,
+}
+
+/// The bearer token is never shown; credentials show their access key id only.
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("addr", &self.addr)
+            .field("credentials", &self.credentials)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field("faults", &self.faults)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish()
+    }
 }
 
 impl Default for EmulatorBuilder {

@@ -37,7 +37,6 @@ OPTIONS:
 The first line on stdout is `listening on http://HOST:PORT`.
 ";
 
-#[derive(Debug)]
 struct Options {
     addr: SocketAddr,
     access_key_id: Option<String>,
@@ -45,6 +44,17 @@ struct Options {
     session_token: Option<String>,
     bearer_token: Option<String>,
     faults: Vec<Fault>,
+}
+
+/// Only the address and faults are shown: the rest are secrets.
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("addr", &self.addr)
+            .field("access_key_id", &self.access_key_id)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
 }
 
 enum Parsed {
