@@ -6,6 +6,7 @@
 //! - `conformance`: only the boto3 conformance run (creates `.venv` with boto3 when missing).
 //! - `demo`: the README quick start (stream an answer through the whole stack).
 //! - `fuzz [SECONDS]`: run the cargo-fuzz targets under `fuzz/` (needs `cargo install cargo-fuzz`).
+//! - `bench`: the side-by-side comparison with the official SDK (`benches/peers`).
 //! - `build-cost`: clean release builds of a tiny app on goai-bedrock and on the official SDK.
 
 use std::env;
@@ -13,6 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 
+mod bench;
 mod build_cost;
 
 fn main() -> ExitCode {
@@ -27,9 +29,10 @@ fn main() -> ExitCode {
         "conformance" => conformance(),
         "demo" => demo(),
         "fuzz" => fuzz(rest),
+        "bench" => bench::bench(rest),
         "build-cost" => build_cost::build_cost(rest),
         other => Err(format!(
-            "unknown command `{other}`; expected ci, conformance, demo, fuzz or build-cost"
+            "unknown command `{other}`; expected ci, conformance, demo, fuzz, bench or build-cost"
         )),
     };
     match result {
