@@ -3,7 +3,8 @@
 //!
 //! It builds the comparison harness `benches/peers` (a Cargo project of its own, outside the
 //! workspace, so that CI never compiles the official SDK) in release mode in its own target dir,
-//! runs `peers compare`, and writes:
+//! first runs `sdk_flows` (the official SDK's basic flows against the emulator: if the SDK does
+//! not accept the emulator, the comparison means nothing), then `peers compare`, and writes:
 //! - `target/bench/compare.json`: `{"workload": {"ours": x, "peer": y, "unit": "...", "ratio": peer/ours}}`
 //!   (and `compare-raw.json`, every per-round figure the table was computed from);
 //! - the table, with machine info and the date, into `docs/benchmarks.md` between
@@ -31,7 +32,9 @@ pub(crate) fn bench(rest: &[String]) -> Result<(), String> {
         .current_dir(&peers)
         // Its own target dir, whatever the caller's CARGO_TARGET_DIR says.
         .env("CARGO_TARGET_DIR", peers.join("target")))?;
-    let harness = peers.join("target").join("release").join("peers");
+    let release = peers.join("target").join("release");
+    run(Command::new(release.join("sdk_flows")).current_dir(&root))?;
+    let harness = release.join("peers");
 
     let mut args = vec!["compare".to_owned(), "--out".to_owned()];
     args.push(out_dir.display().to_string());

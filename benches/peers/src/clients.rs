@@ -48,7 +48,8 @@ impl Which {
     }
 }
 
-/// A configured client.
+/// A configured client (one per process, so the size difference between variants is moot).
+#[allow(clippy::large_enum_variant)]
 pub enum Client {
     Ours {
         converse: goai_bedrock::BedrockChatModel,
@@ -128,7 +129,9 @@ impl Client {
                     .inference_config(InferenceConfiguration::builder().max_tokens(64).build())
                     .send()
                     .await
-                    .map_err(|e| format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e)))?;
+                    .map_err(|e| {
+                        format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
+                    })?;
                 let text = out
                     .output()
                     .and_then(|o| o.as_message().ok())
@@ -208,13 +211,13 @@ impl Client {
                     })
                     .send()
                     .await
-                    .map_err(|e| format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e)))?;
+                    .map_err(|e| {
+                        format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
+                    })?;
                 loop {
-                    let event = out
-                        .stream
-                        .recv()
-                        .await
-                        .map_err(|e| format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e)))?;
+                    let event = out.stream.recv().await.map_err(|e| {
+                        format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
+                    })?;
                     let Some(event) = event else { break };
                     match event {
                         ConverseStreamOutput::ContentBlockDelta(d) => {

@@ -120,9 +120,7 @@ impl Floor {
         let signable =
             sigv4::SignableRequest::new("POST", &url, &headers, sigv4::Payload::Bytes(&self.body));
         let mut signer = sigv4::Signer::new();
-        let out = signer
-            .sign(&signable, &params)
-            .map_err(|e| e.to_string())?;
+        let out = signer.sign(&signable, &params).map_err(|e| e.to_string())?;
         let mut builder = http::Request::post(&url);
         for (name, value) in &headers {
             builder = builder.header(*name, *value);
@@ -133,7 +131,11 @@ impl Floor {
         let request = builder
             .body(Full::new(self.body.clone()))
             .map_err(|e| e.to_string())?;
-        let response = self.http.request(request).await.map_err(|e| e.to_string())?;
+        let response = self
+            .http
+            .request(request)
+            .await
+            .map_err(|e| e.to_string())?;
         if !response.status().is_success() {
             return Err(format!("HTTP {}", response.status()));
         }
@@ -155,11 +157,7 @@ impl Floor {
             .unwrap_or(0))
     }
 
-    pub async fn stream(
-        &self,
-        model: &str,
-        extra: &[(&str, &str)],
-    ) -> Result<FloorStream, String> {
+    pub async fn stream(&self, model: &str, extra: &[(&str, &str)]) -> Result<FloorStream, String> {
         let response = self.send(model, "converse-stream", extra).await?;
         Ok(FloorStream {
             body: response.into_body(),

@@ -203,7 +203,8 @@ async fn concurrent_workload(client: &Client, args: &[String]) -> Result<Value, 
     ];
     // One stream first, so the baseline includes a fully initialised client.
     client
-        .stream(&[(bedrock_emulator::THROUGHPUT_HEADER, "2:20")], || async {})
+        .stream(&[(bedrock_emulator::THROUGHPUT_HEADER, "2:20")], || async {
+        })
         .await?;
     let baseline = sys::rss_kib();
 
@@ -406,7 +407,11 @@ fn compare(args: &[String]) -> Result<(), String> {
     let load_before = loadavg();
     let started = Instant::now();
     let emulator = EmulatorProcess::start(&exe)?;
-    eprintln!("peers: emulator at {} (pid {})", emulator.url, emulator.child.id());
+    eprintln!(
+        "peers: emulator at {} (pid {})",
+        emulator.url,
+        emulator.child.id()
+    );
     let url = emulator.url.clone();
 
     let s = |v: &str| v.to_owned();
@@ -418,7 +423,10 @@ fn compare(args: &[String]) -> Result<(), String> {
     let workloads: Vec<(&str, Vec<String>)> = vec![
         ("converse", vec![s("converse"), s("--iters"), s(conv_iters)]),
         ("stream", vec![s("stream"), s("--iters"), s(stream_iters)]),
-        ("concurrent", vec![s("concurrent"), s("--streams"), s(streams)]),
+        (
+            "concurrent",
+            vec![s("concurrent"), s("--streams"), s(streams)],
+        ),
     ];
     // results[workload][ours=0|peer=1|floor=2] = per-round outputs.
     let mut results: Vec<[Vec<Value>; 3]> =
@@ -438,7 +446,11 @@ fn compare(args: &[String]) -> Result<(), String> {
             for which in order {
                 let mut argv = vec![s("client"), s(which.name()), s("--url"), url.clone()];
                 argv.extend(wargs.iter().cloned());
-                eprintln!("peers: round {}/{rounds}: {name} {}", round + 1, which.name());
+                eprintln!(
+                    "peers: round {}/{rounds}: {name} {}",
+                    round + 1,
+                    which.name()
+                );
                 let value = run_json(&exe, &argv)?;
                 let slot = match which {
                     Which::Ours => 0,
@@ -453,7 +465,11 @@ fn compare(args: &[String]) -> Result<(), String> {
     eprintln!("peers: micro-benchmarks");
     let micro = run_json(
         &exe,
-        &[s("micro"), s("--seconds"), s(if quick { "0.5" } else { "3" })],
+        &[
+            s("micro"),
+            s("--seconds"),
+            s(if quick { "0.5" } else { "3" }),
+        ],
     )?;
     let load_after = loadavg();
 
@@ -461,7 +477,12 @@ fn compare(args: &[String]) -> Result<(), String> {
         median(results[w][i].iter().flat_map(|v| numbers(v, key)).collect())
     };
     let per_round = |w: usize, i: usize, key: &str| -> f64 {
-        median(results[w][i].iter().filter_map(|v| v[key].as_f64()).collect())
+        median(
+            results[w][i]
+                .iter()
+                .filter_map(|v| v[key].as_f64())
+                .collect(),
+        )
     };
     let summed = |w: usize, i: usize, key: &str| -> f64 {
         results[w][i].iter().filter_map(|v| v[key].as_f64()).sum()
@@ -538,7 +559,9 @@ fn compare(args: &[String]) -> Result<(), String> {
     );
     row(
         "concurrent_rss_per_stream",
-        format!("{streams_label} concurrent streams: memory per open stream ((peak − baseline) / streams)"),
+        format!(
+            "{streams_label} concurrent streams: memory per open stream ((peak − baseline) / streams)"
+        ),
         all(&per_stream),
         "KiB",
         "≥ 3×",
@@ -563,8 +586,7 @@ fn compare(args: &[String]) -> Result<(), String> {
     );
     row(
         "decode_1000_frames",
-        "EventStream decode, 1,000 delta frames (eventstream vs aws-smithy-eventstream)"
-            .to_owned(),
+        "EventStream decode, 1,000 delta frames (eventstream vs aws-smithy-eventstream)".to_owned(),
         (
             micro["decode_ns"]["ours"].as_f64().unwrap_or(f64::NAN) / 1e3,
             micro["decode_ns"]["peer"].as_f64().unwrap_or(f64::NAN) / 1e3,

@@ -49,7 +49,7 @@ fn alternate(
             }
             t.elapsed().as_nanos() as f64 / f64::from(per_batch)
         };
-        if round % 2 == 0 {
+        if round.is_multiple_of(2) {
             o.push(time(&mut ours));
             p.push(time(&mut peer));
         } else {
@@ -89,8 +89,7 @@ pub fn sign_1kib(budget: Duration) -> Pair {
     let mut signer = sigv4::Signer::new();
     let params =
         sigv4::SigningParams::new(&creds, "us-east-1", "bedrock", time).with_key_cache(&cache);
-    let request =
-        sigv4::SignableRequest::new("POST", URI, &headers, sigv4::Payload::Bytes(&body));
+    let request = sigv4::SignableRequest::new("POST", URI, &headers, sigv4::Payload::Bytes(&body));
 
     let identity = aws_credential_types::Credentials::new(AKID, SECRET, None, None, "bench").into();
     let aws_params = aws_sigv4::sign::v4::SigningParams::builder()

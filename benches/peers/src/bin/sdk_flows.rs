@@ -175,11 +175,10 @@ async fn collect(mut response: StreamResponse) -> Result<Collected, String> {
                 match delta.delta() {
                     Some(ContentBlockDelta::Text(text)) => out.text.push_str(text),
                     Some(ContentBlockDelta::ToolUse(tool)) => {
-                        let entry = out
-                            .tools
-                            .iter_mut()
-                            .find(|t| t.0 == index)
-                            .ok_or_else(|| format!("toolUse delta for unknown block {index}"))?;
+                        let entry =
+                            out.tools.iter_mut().find(|t| t.0 == index).ok_or_else(|| {
+                                format!("toolUse delta for unknown block {index}")
+                            })?;
                         entry.3.push_str(tool.input());
                     }
                     Some(ContentBlockDelta::ReasoningContent(r)) => {
@@ -224,7 +223,9 @@ where
     let message = error.message().unwrap_or("").to_owned();
     let got_status = error.raw_response().map(HasStatus::status);
     let shown = format!("{}", DisplayErrorContext(&error));
-    expect(got == code, || format!("expected {code}, got {got}: {shown}"))?;
+    expect(got == code, || {
+        format!("expected {code}, got {got}: {shown}")
+    })?;
     if let Some(status) = status {
         expect(got_status == Some(status), || {
             format!("expected HTTP {status}, got {got_status:?}")
@@ -250,15 +251,20 @@ impl HasStatus for aws_smithy_runtime_api::http::Response {
 }
 
 async fn check_converse(endpoint: &str) -> Check {
-    let out = client(endpoint, bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY, None, 1)
-        .await
-        .converse()
-        .model_id(HAIKU)
-        .messages(user("What is the capital of France?"))
-        .inference_config(InferenceConfiguration::builder().max_tokens(200).build())
-        .send()
-        .await
-        .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
+    let out = client(
+        endpoint,
+        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+        None,
+        1,
+    )
+    .await
+    .converse()
+    .model_id(HAIKU)
+    .messages(user("What is the capital of France?"))
+    .inference_config(InferenceConfiguration::builder().max_tokens(200).build())
+    .send()
+    .await
+    .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
     let text = out
         .output()
         .and_then(|o| o.as_message().ok())
@@ -266,7 +272,9 @@ async fn check_converse(endpoint: &str) -> Check {
         .and_then(|b| b.as_text().ok())
         .cloned()
         .unwrap_or_default();
-    expect(text.contains("capital of France"), || format!("unexpected answer {text:?}"))?;
+    expect(text.contains("capital of France"), || {
+        format!("unexpected answer {text:?}")
+    })?;
     expect(*out.stop_reason() == StopReason::EndTurn, || {
         format!("stop {:?}", out.stop_reason())
     })?;
@@ -280,26 +288,42 @@ async fn check_converse(endpoint: &str) -> Check {
 }
 
 async fn check_stream_text(endpoint: &str) -> Check {
-    let response = client(endpoint, bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY, None, 1)
-        .await
-        .converse_stream()
-        .model_id(HAIKU)
-        .messages(user("echo: one two three four"))
-        .send()
-        .await
-        .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
+    let response = client(
+        endpoint,
+        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+        None,
+        1,
+    )
+    .await
+    .converse_stream()
+    .model_id(HAIKU)
+    .messages(user("echo: one two three four"))
+    .send()
+    .await
+    .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
     let got = collect(response).await?;
-    expect(got.text == "one two three four", || format!("text {:?}", got.text))?;
+    expect(got.text == "one two three four", || {
+        format!("text {:?}", got.text)
+    })?;
     expect(got.deltas >= 3, || format!("only {} deltas", got.deltas))?;
-    expect(got.stop == Some(StopReason::EndTurn), || format!("stop {:?}", got.stop))?;
+    expect(got.stop == Some(StopReason::EndTurn), || {
+        format!("stop {:?}", got.stop)
+    })?;
     let (input, output, total) = got.usage.ok_or("no metadata usage")?;
-    expect(output as usize == got.deltas && total == input + output, || {
-        format!("usage {:?} for {} deltas", got.usage, got.deltas)
-    })
+    expect(
+        output as usize == got.deltas && total == input + output,
+        || format!("usage {:?} for {} deltas", got.usage, got.deltas),
+    )
 }
 
 async fn check_stream_tools(endpoint: &str) -> Check {
-    let c = client(endpoint, bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY, None, 1).await;
+    let c = client(
+        endpoint,
+        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+        None,
+        1,
+    )
+    .await;
     let first = user("Please call get_weather for Paris");
     let response = c
         .converse_stream()
@@ -310,7 +334,9 @@ async fn check_stream_tools(endpoint: &str) -> Check {
         .await
         .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
     let got = collect(response).await?;
-    expect(got.stop == Some(StopReason::ToolUse), || format!("stop {:?}", got.stop))?;
+    expect(got.stop == Some(StopReason::ToolUse), || {
+        format!("stop {:?}", got.stop)
+    })?;
     expect(got.tools.len() == 1, || format!("tools {:?}", got.tools))?;
     let (_, id, name, input) = &got.tools[0];
     let input: serde_json::Value =
@@ -356,31 +382,50 @@ async fn check_stream_tools(endpoint: &str) -> Check {
         .await
         .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
     let got = collect(response).await?;
-    expect(got.stop == Some(StopReason::EndTurn), || format!("stop {:?}", got.stop))?;
-    expect(got.text.contains("sunny, 21C"), || format!("answer {:?}", got.text))
+    expect(got.stop == Some(StopReason::EndTurn), || {
+        format!("stop {:?}", got.stop)
+    })?;
+    expect(got.text.contains("sunny, 21C"), || {
+        format!("answer {:?}", got.text)
+    })
 }
 
 async fn check_stream_reasoning(endpoint: &str) -> Check {
     let thinking = serde_json::json!({"thinking": {"type": "enabled", "budget_tokens": 1024}});
-    let response = client(endpoint, bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY, None, 1)
-        .await
-        .converse_stream()
-        .model_id(SONNET4_PROFILE)
-        .messages(user("Think, then answer."))
-        .inference_config(InferenceConfiguration::builder().max_tokens(4096).build())
-        .additional_model_request_fields(to_document(&thinking))
-        .send()
-        .await
-        .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
+    let response = client(
+        endpoint,
+        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+        None,
+        1,
+    )
+    .await
+    .converse_stream()
+    .model_id(SONNET4_PROFILE)
+    .messages(user("Think, then answer."))
+    .inference_config(InferenceConfiguration::builder().max_tokens(4096).build())
+    .additional_model_request_fields(to_document(&thinking))
+    .send()
+    .await
+    .map_err(|e| format!("{}", DisplayErrorContext(e)))?;
     let got = collect(response).await?;
     expect(!got.reasoning.is_empty(), || "no reasoning text".into())?;
-    expect(got.signatures == 1, || format!("{} signatures", got.signatures))?;
+    expect(got.signatures == 1, || {
+        format!("{} signatures", got.signatures)
+    })?;
     expect(!got.text.is_empty(), || "no answer text".into())?;
-    expect(got.stop == Some(StopReason::EndTurn), || format!("stop {:?}", got.stop))
+    expect(got.stop == Some(StopReason::EndTurn), || {
+        format!("stop {:?}", got.stop)
+    })
 }
 
 async fn check_count_tokens(endpoint: &str) -> Check {
-    let c = client(endpoint, bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY, None, 1).await;
+    let c = client(
+        endpoint,
+        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+        None,
+        1,
+    )
+    .await;
     let message = user("How many tokens is this?");
     let counted = c
         .count_tokens()
@@ -437,13 +482,18 @@ async fn check_bad_signature_stream(endpoint: &str) -> Check {
 }
 
 async fn check_unknown_model(endpoint: &str) -> Check {
-    let result = client(endpoint, bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY, None, 1)
-        .await
-        .converse()
-        .model_id("anthropic.claude-does-not-exist-v1:0")
-        .messages(user("hi"))
-        .send()
-        .await;
+    let result = client(
+        endpoint,
+        bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+        None,
+        1,
+    )
+    .await
+    .converse()
+    .model_id("anthropic.claude-does-not-exist-v1:0")
+    .messages(user("hi"))
+    .send()
+    .await;
     let result = match result {
         Err(e) => {
             // The typed variant, not just the code.
@@ -639,7 +689,10 @@ fn main() -> ExitCode {
         let checks: Vec<(&str, Check)> = vec![
             ("converse", check_converse(e).await),
             ("converse_stream text", check_stream_text(e).await),
-            ("converse_stream tool use, then tool result", check_stream_tools(e).await),
+            (
+                "converse_stream tool use, then tool result",
+                check_stream_tools(e).await,
+            ),
             ("converse_stream reasoning", check_stream_reasoning(e).await),
             ("count_tokens", check_count_tokens(e).await),
             (
@@ -674,10 +727,7 @@ fn main() -> ExitCode {
                 "mid-stream throttlingException -> typed stream error",
                 check_stream_throttling_exception(e).await,
             ),
-            (
-                "corrupt-crc -> stream error",
-                check_corrupt_crc(e).await,
-            ),
+            ("corrupt-crc -> stream error", check_corrupt_crc(e).await),
         ];
         let mut failures = 0;
         for (name, result) in &checks {
@@ -689,11 +739,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        println!(
-            "{} passed, {} failed",
-            checks.len() - failures,
-            failures
-        );
+        println!("{} passed, {} failed", checks.len() - failures, failures);
         drop(emulator);
         failures
     });
