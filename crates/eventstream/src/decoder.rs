@@ -1,14 +1,13 @@
 //! The incremental frame decoder.
 
-use std::ops::Range;
 use std::str::Utf8Error;
 
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::crc32::Hasher;
-use crate::encoder::{PAIRWISE_DUPLICATE_CHECK_MAX, check_unique};
+use crate::encoder::PAIRWISE_DUPLICATE_CHECK_MAX;
 use crate::error::Error;
-use crate::header::{ByteStr, Header, HeaderValue, type_id};
+use crate::header::{ByteStr, Header, HeaderValue, INLINE_CAP, type_id};
 use crate::message::Message;
 use crate::{MIN_MESSAGE_LEN, PRELUDE_LEN};
 
@@ -271,73 +270,92 @@ fn parse_frame(mut frame: BytesMut, headers_len: usize, mut crc: Hasher) -> Resu
     // The prelude check guarantees headers_len <= total - 16.
     let payload_start = PRELUDE_LEN + headers_len;
     let payload_len = body.len().saturating_sub(payload_start);
-    let mut long_values = Vec::new();
-    let mut headers = parse_headers(body, payload_start, &mut long_values)?;
-    if long_values.is_empty() {
-        frame.advance(payload_start);
+    let mut spill = Vec::new();
+    let mut inline = [RawHeader::EMPTY; INLINE_RAW];
+    let (count, has_long) = scan_headers(body, payload_start, &mut inline, &mut spill)?;
+    let raw = if spill.is_empty() {
+        inline.get(..count).unwrap_or_default()
     } else {
+        &spill[..]
+    };
+    let headers = if has_long {
         let head = frame.split_to(payload_start).freeze();
-        for (index, slot, range) in long_values {
-            let bytes = head.slice(range);
-            if let Some(header) = headers.get_mut(index) {
-                match slot {
-                    Slot::Name => header.name = ByteStr::from_checked_bytes(bytes),
-                    Slot::String => {
-                        header.value = HeaderValue::String(ByteStr::from_checked_bytes(bytes))
-                    }
-                    Slot::ByteArray => header.value = HeaderValue::ByteArray(bytes),
-                }
-            }
-        }
-    }
+        build_headers(raw, &head, Some(&head))
+    } else {
+        let headers = build_headers(raw, body, None);
+        frame.advance(payload_start);
+        headers
+    };
     frame.truncate(payload_len);
     Ok(Message::from_parts(headers, frame.freeze()))
 }
 
-/// Which part of a header a long value (one not stored inline) belongs to.
+/// Headers up to this many are scanned into a stack array; more go to a `Vec`.
+const INLINE_RAW: usize = 8;
+
+/// A string found while scanning the headers: a well-known `&'static str`, or
+/// `len` bytes at `start` in the frame, already checked to be UTF-8.
 #[derive(Debug, Clone, Copy)]
-enum Slot {
-    Name,
-    String,
-    ByteArray,
+enum RawText {
+    Static(&'static str),
+    Frame { start: usize, len: usize },
 }
 
-/// A value to slice out of the frame once the headers are parsed: header
-/// index, slot and byte range in the frame.
-type LongValue = (usize, Slot, Range<usize>);
+/// A header value found while scanning: the fixed-size values themselves,
+/// strings and byte arrays as where they are in the frame.
+#[derive(Debug, Clone, Copy)]
+enum RawValue {
+    Bool(bool),
+    Byte(i8),
+    Int16(i16),
+    Int32(i32),
+    Int64(i64),
+    ByteArray { start: usize, len: usize },
+    String(RawText),
+    Timestamp(i64),
+    Uuid([u8; 16]),
+}
 
-/// Reads the headers in `frame[12..end]`. Short strings are stored inline;
-/// long strings and byte arrays get a placeholder and an entry in `long_values`.
-fn parse_headers(
+/// A header found while scanning; `offset` is where its name length byte is.
+#[derive(Debug, Clone, Copy)]
+struct RawHeader {
+    offset: usize,
+    name: RawText,
+    value: RawValue,
+}
+
+impl RawHeader {
+    const EMPTY: RawHeader = RawHeader {
+        offset: 0,
+        name: RawText::Static(""),
+        value: RawValue::Bool(false),
+    };
+}
+
+/// Scans and validates the headers in `frame[12..end]` into `inline`, or into
+/// `spill` once there are more than [`INLINE_RAW`] (then `spill` holds all of
+/// them). Returns how many there are and whether any string or byte array will
+/// be a slice of the frame rather than a copy.
+fn scan_headers(
     frame: &[u8],
     end: usize,
-    long_values: &mut Vec<LongValue>,
-) -> Result<Vec<Header>, Error> {
-    let headers_len = end.saturating_sub(PRELUDE_LEN);
-    if headers_len == 0 {
-        return Ok(Vec::new());
-    }
-    // A guess that fits the usual few short headers in one allocation.
-    let mut headers = Vec::with_capacity((headers_len / 24).clamp(2, 16));
+    inline: &mut [RawHeader; INLINE_RAW],
+    spill: &mut Vec<RawHeader>,
+) -> Result<(usize, bool), Error> {
+    let mut count = 0;
+    let mut has_long = false;
     let mut reader = Reader {
         data: frame.get(..end).unwrap_or_default(),
-        frame,
         pos: PRELUDE_LEN,
-        last: 0..0,
     };
     while reader.pos < end {
         let offset = reader.pos;
-        let index = headers.len();
         let [name_len] = reader.array::<1>()?;
         if name_len == 0 {
             return Err(Error::InvalidHeaderNameLength { offset, length: 0 });
         }
         let name = match reader.string(usize::from(name_len)) {
-            Ok(Some(name)) => name,
-            Ok(None) => {
-                long_values.push((index, Slot::Name, reader.last.clone()));
-                ByteStr::default()
-            }
+            Ok(name) => name,
             Err(Err(e)) => return Err(e),
             Err(Ok(utf8)) => {
                 return Err(Error::InvalidHeaderNameUtf8 {
@@ -346,93 +364,158 @@ fn parse_headers(
                 });
             }
         };
+        has_long |= is_long(name);
         let [type_byte] = reader.array::<1>()?;
         let value = match type_byte {
-            type_id::BOOL_TRUE => HeaderValue::Bool(true),
-            type_id::BOOL_FALSE => HeaderValue::Bool(false),
-            type_id::BYTE => HeaderValue::Byte(i8::from_be_bytes(reader.array()?)),
-            type_id::INT16 => HeaderValue::Int16(i16::from_be_bytes(reader.array()?)),
-            type_id::INT32 => HeaderValue::Int32(i32::from_be_bytes(reader.array()?)),
-            type_id::INT64 => HeaderValue::Int64(i64::from_be_bytes(reader.array()?)),
+            type_id::BOOL_TRUE => RawValue::Bool(true),
+            type_id::BOOL_FALSE => RawValue::Bool(false),
+            type_id::BYTE => RawValue::Byte(i8::from_be_bytes(reader.array()?)),
+            type_id::INT16 => RawValue::Int16(i16::from_be_bytes(reader.array()?)),
+            type_id::INT32 => RawValue::Int32(i32::from_be_bytes(reader.array()?)),
+            type_id::INT64 => RawValue::Int64(i64::from_be_bytes(reader.array()?)),
             type_id::BYTE_ARRAY => {
                 let len = usize::from(u16::from_be_bytes(reader.array()?));
+                let start = reader.pos;
                 reader.skip(len)?;
-                if len > 0 {
-                    long_values.push((index, Slot::ByteArray, reader.last.clone()));
-                }
-                HeaderValue::ByteArray(Bytes::new())
+                has_long |= len > 0;
+                RawValue::ByteArray { start, len }
             }
             type_id::STRING => {
                 let len = usize::from(u16::from_be_bytes(reader.array()?));
                 match reader.string(len) {
-                    Ok(Some(value)) => HeaderValue::String(value),
-                    Ok(None) => {
-                        long_values.push((index, Slot::String, reader.last.clone()));
-                        HeaderValue::String(ByteStr::default())
+                    Ok(value) => {
+                        has_long |= is_long(value);
+                        RawValue::String(value)
                     }
                     Err(Err(e)) => return Err(e),
                     Err(Ok(utf8)) => {
                         return Err(Error::InvalidStringUtf8 {
-                            name: name_for_error(frame, &name, long_values, index),
+                            name: lossy(name_at(frame, offset)),
                             valid_up_to: utf8.valid_up_to(),
                         });
                     }
                 }
             }
-            type_id::TIMESTAMP => HeaderValue::Timestamp(i64::from_be_bytes(reader.array()?)),
-            type_id::UUID => HeaderValue::Uuid(reader.array()?),
+            type_id::TIMESTAMP => RawValue::Timestamp(i64::from_be_bytes(reader.array()?)),
+            type_id::UUID => RawValue::Uuid(reader.array()?),
             other => {
                 return Err(Error::UnknownHeaderType {
-                    name: name_for_error(frame, &name, long_values, index),
+                    name: lossy(name_at(frame, offset)),
                     type_id: other,
                 });
             }
         };
-        headers.push(Header { name, value });
+        let raw = RawHeader {
+            offset,
+            name,
+            value,
+        };
+        match inline.get_mut(count) {
+            Some(slot) if spill.is_empty() => *slot = raw,
+            _ => {
+                if spill.is_empty() {
+                    spill.reserve((end / 24).clamp(2 * INLINE_RAW, 1024));
+                    spill.extend_from_slice(inline);
+                }
+                spill.push(raw);
+            }
+        }
+        count += 1;
     }
-    if headers.len() <= PAIRWISE_DUPLICATE_CHECK_MAX && long_values.is_empty() {
-        check_unique(&headers)?;
+    let raw = if spill.is_empty() {
+        inline.get(..count).unwrap_or_default()
     } else {
-        check_unique_in_frame(frame, &headers, long_values)?;
+        &spill[..]
+    };
+    if count <= PAIRWISE_DUPLICATE_CHECK_MAX && !has_long {
+        // The first header (in wire order) whose name repeats an earlier one.
+        for (i, h) in raw.iter().enumerate().skip(1) {
+            let name = name_at(frame, h.offset);
+            let earlier = raw.get(..i).unwrap_or_default();
+            if earlier
+                .iter()
+                .any(|e| same_bytes(name_at(frame, e.offset), name))
+            {
+                return Err(Error::DuplicateHeader { name: lossy(name) });
+            }
+        }
+    } else {
+        check_unique_sorted(frame, raw)?;
     }
-    Ok(headers)
+    Ok((count, has_long))
 }
 
-/// The name of header `index`, for an error message, wherever it is stored.
-#[cold]
-fn name_for_error(frame: &[u8], name: &ByteStr, long_values: &[LongValue], index: usize) -> String {
-    let long = long_values
-        .iter()
-        .find(|(i, slot, _)| *i == index && matches!(slot, Slot::Name));
-    match long {
-        Some((_, _, range)) => {
-            String::from_utf8_lossy(frame.get(range.clone()).unwrap_or_default()).into_owned()
+/// Whether a string will be a slice of the frame rather than stored inline.
+#[inline]
+fn is_long(text: RawText) -> bool {
+    matches!(text, RawText::Frame { len, .. } if len > INLINE_CAP)
+}
+
+/// Builds the headers from a scan of `bytes` (the frame, or its front up to
+/// the payload). Long strings and byte arrays are slices of `shared`, which
+/// holds the same bytes and is `Some` whenever the scan found any.
+fn build_headers(raw: &[RawHeader], bytes: &[u8], shared: Option<&Bytes>) -> Vec<Header> {
+    let text = |t: RawText| build_text(t, bytes, shared);
+    raw.iter()
+        .map(|h| Header {
+            name: text(h.name),
+            value: match h.value {
+                RawValue::Bool(v) => HeaderValue::Bool(v),
+                RawValue::Byte(v) => HeaderValue::Byte(v),
+                RawValue::Int16(v) => HeaderValue::Int16(v),
+                RawValue::Int32(v) => HeaderValue::Int32(v),
+                RawValue::Int64(v) => HeaderValue::Int64(v),
+                RawValue::ByteArray { start, len } => HeaderValue::ByteArray(match shared {
+                    Some(b) if len > 0 => b.slice(start..start + len),
+                    _ => Bytes::new(),
+                }),
+                RawValue::String(t) => HeaderValue::String(text(t)),
+                RawValue::Timestamp(v) => HeaderValue::Timestamp(v),
+                RawValue::Uuid(v) => HeaderValue::Uuid(v),
+            },
+        })
+        .collect()
+}
+
+/// A scanned string as a [`ByteStr`]; see [`build_headers`].
+#[inline(always)]
+fn build_text(t: RawText, bytes: &[u8], shared: Option<&Bytes>) -> ByteStr {
+    match t {
+        RawText::Static(s) => ByteStr::from_static(s),
+        RawText::Frame { start, len } => {
+            let rest = bytes.get(start..).unwrap_or_default();
+            ByteStr::inline_prefix(rest, len).unwrap_or_else(|| match shared {
+                Some(b) => ByteStr::from_checked_bytes(b.slice(start..start + len)),
+                None => ByteStr::default(),
+            })
         }
-        None => name.to_string(),
     }
 }
 
-/// The duplicate check when some names are not filled in yet.
+/// The name of the header at `offset` (its length byte) in `frame`.
+#[inline]
+fn name_at(frame: &[u8], offset: usize) -> &[u8] {
+    let len = usize::from(frame.get(offset).copied().unwrap_or(0));
+    frame.get(offset + 1..offset + 1 + len).unwrap_or_default()
+}
+
+/// Text checked to be UTF-8, as a `String` for an error.
 #[cold]
-fn check_unique_in_frame(
-    frame: &[u8],
-    headers: &[Header],
-    long_values: &[LongValue],
-) -> Result<(), Error> {
-    let mut names: Vec<&[u8]> = headers.iter().map(|h| h.name.as_bytes()).collect();
-    for (index, slot, range) in long_values {
-        if let (Slot::Name, Some(name)) = (slot, names.get_mut(*index)) {
-            *name = frame.get(range.clone()).unwrap_or_default();
-        }
-    }
+fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The duplicate check for many headers, or when some are long: sorts the
+/// names and reports the first repeated one in sorted order.
+#[cold]
+fn check_unique_sorted(frame: &[u8], raw: &[RawHeader]) -> Result<(), Error> {
+    let mut names: Vec<&[u8]> = raw.iter().map(|h| name_at(frame, h.offset)).collect();
     names.sort_unstable();
     match names.windows(2).find_map(|w| match w {
         [a, b] if a == b => Some(*a),
         _ => None,
     }) {
-        Some(name) => Err(Error::DuplicateHeader {
-            name: String::from_utf8_lossy(name).into_owned(),
-        }),
+        Some(name) => Err(Error::DuplicateHeader { name: lossy(name) }),
         None => Ok(()),
     }
 }
@@ -443,44 +526,55 @@ fn check_unique_in_frame(
 /// [`ByteStr::as_str`] need not re-check it.
 #[inline]
 fn well_known(bytes: &[u8]) -> Option<&'static str> {
-    Some(match bytes {
-        b":message-type" => ":message-type",
-        b":event-type" => ":event-type",
-        b":content-type" => ":content-type",
-        b":exception-type" => ":exception-type",
-        b":error-code" => ":error-code",
-        b":error-message" => ":error-message",
-        b"event" => "event",
-        b"exception" => "exception",
-        b"error" => "error",
-        b"application/json" => "application/json",
-        // Amazon Bedrock Runtime's event and exception types.
-        b"messageStart" => "messageStart",
-        b"contentBlockStart" => "contentBlockStart",
-        b"contentBlockDelta" => "contentBlockDelta",
-        b"contentBlockStop" => "contentBlockStop",
-        b"messageStop" => "messageStop",
-        b"metadata" => "metadata",
-        b"chunk" => "chunk",
-        b"internalServerException" => "internalServerException",
-        b"modelStreamErrorException" => "modelStreamErrorException",
-        b"validationException" => "validationException",
-        b"throttlingException" => "throttlingException",
-        b"serviceUnavailableException" => "serviceUnavailableException",
+    // By length first, so that each lookup compares against at most three
+    // candidates, each with a fixed-length comparison (no `memcmp` call).
+    let candidates: &[&'static str] = match bytes.len() {
+        5 => &["event", "error", "chunk"],
+        8 => &["metadata"],
+        9 => &["exception"],
+        11 => &[":event-type", ":error-code", "messageStop"],
+        12 => &["messageStart"],
+        13 => &[":message-type", ":content-type"],
+        14 => &[":error-message"],
+        15 => &[":exception-type"],
+        16 => &["application/json", "contentBlockStop"],
+        17 => &["contentBlockDelta", "contentBlockStart"],
+        19 => &["validationException", "throttlingException"],
+        // Amazon Bedrock Runtime's exception types.
+        23 => &["internalServerException"],
+        25 => &["modelStreamErrorException"],
+        27 => &["serviceUnavailableException"],
         _ => return None,
-    })
+    };
+    candidates
+        .iter()
+        .copied()
+        .find(|known| same_bytes(known.as_bytes(), bytes))
+}
+
+/// `a == b`, with the common short lengths compared as two overlapping
+/// fixed-size words rather than by a `memcmp` call.
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    fn ends<const N: usize>(s: &[u8]) -> Option<(&[u8; N], &[u8; N])> {
+        Some((s.first_chunk::<N>()?, s.last_chunk::<N>()?))
+    }
+    match a.len() {
+        4..=8 => ends::<4>(a) == ends::<4>(b),
+        9..=16 => ends::<8>(a) == ends::<8>(b),
+        17..=32 => ends::<16>(a) == ends::<16>(b),
+        _ => a == b,
+    }
 }
 
 /// A bounds-checked cursor over the front of a frame; positions are frame offsets.
 struct Reader<'a> {
     /// The frame up to the end of the header section.
     data: &'a [u8],
-    /// The whole frame (without its CRC), for fixed-size copies that may run
-    /// past the header section.
-    frame: &'a [u8],
     pos: usize,
-    /// The range of the last string or byte array read.
-    last: Range<usize>,
 }
 
 impl<'a> Reader<'a> {
@@ -495,12 +589,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Skips `n` bytes, recording their range in `last`.
+    /// Skips `n` bytes and returns them.
     #[inline]
     fn skip(&mut self, n: usize) -> Result<&'a [u8], Error> {
         match self.data.get(self.pos..).and_then(|rest| rest.get(..n)) {
             Some(bytes) => {
-                self.last = self.pos..self.pos + n;
                 self.pos += n;
                 Ok(bytes)
             }
@@ -508,22 +601,21 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next `n` bytes as a string stored inline; `Ok(None)` if the string
-    /// is too long to store inline (its range is in `last`). The error is
-    /// `Err(Ok(_))` for bad UTF-8, `Err(Err(_))` for a truncated header.
+    /// The next `n` bytes as a string: well-known or where it is in the frame.
+    /// The error is `Err(Ok(_))` for bad UTF-8, `Err(Err(_))` for a truncated
+    /// header.
     #[inline(always)]
-    fn string(&mut self, n: usize) -> Result<Option<ByteStr>, Result<Utf8Error, Error>> {
+    fn string(&mut self, n: usize) -> Result<RawText, Result<Utf8Error, Error>> {
         let start = self.pos;
         let bytes = self.skip(n).map_err(Err)?;
         if let Some(known) = well_known(bytes) {
-            return Ok(Some(ByteStr::from_static(known)));
+            return Ok(RawText::Static(known));
         }
         // Header names and values are nearly always ASCII, which is quicker to check.
         if !bytes.is_ascii() {
             std::str::from_utf8(bytes).map_err(Ok)?;
         }
-        let rest = self.frame.get(start..).unwrap_or_default();
-        Ok(ByteStr::inline_prefix(rest, n))
+        Ok(RawText::Frame { start, len: n })
     }
 
     #[cold]
@@ -564,6 +656,60 @@ mod tests {
         let message_crc = crc32(&f);
         f.extend_from_slice(&message_crc.to_be_bytes());
         BytesMut::from(&f[..])
+    }
+
+    #[test]
+    fn well_known_strings_are_found_and_near_misses_are_not() {
+        let all = [
+            ":message-type",
+            ":event-type",
+            ":content-type",
+            ":exception-type",
+            ":error-code",
+            ":error-message",
+            "event",
+            "exception",
+            "error",
+            "application/json",
+            "messageStart",
+            "contentBlockStart",
+            "contentBlockDelta",
+            "contentBlockStop",
+            "messageStop",
+            "metadata",
+            "chunk",
+            "internalServerException",
+            "modelStreamErrorException",
+            "validationException",
+            "throttlingException",
+            "serviceUnavailableException",
+        ];
+        for known in all {
+            assert_eq!(well_known(known.as_bytes()), Some(known));
+            for i in 0..known.len() {
+                let mut near = known.as_bytes().to_vec();
+                near[i] ^= 0x20;
+                assert_eq!(well_known(&near), None, "{known} changed at {i}");
+            }
+            assert_eq!(well_known(&known.as_bytes()[1..]), None);
+        }
+        assert_eq!(well_known(b""), None);
+    }
+
+    #[test]
+    fn same_bytes_agrees_with_eq() {
+        let data: Vec<u8> = (0..80u8).collect();
+        let twin = data.clone();
+        for len in 0..40 {
+            let a = &data[..len];
+            assert!(same_bytes(a, &twin[..len]));
+            for i in 0..len {
+                let mut b = a.to_vec();
+                b[i] ^= 1;
+                assert!(!same_bytes(a, &b), "len {len} at {i}");
+            }
+            assert!(!same_bytes(a, &data[..len + 1]));
+        }
     }
 
     fn decode_one(buf: &mut BytesMut) -> Result<Option<Message>, Error> {
@@ -837,6 +983,36 @@ mod tests {
         assert_eq!(
             decode_one(&mut raw_frame(&headers, b"")),
             Err(Error::DuplicateHeader { name: "h*".into() })
+        );
+    }
+
+    #[test]
+    fn any_number_of_headers_round_trips() {
+        // Around the scan's stack array (8) and the pairwise duplicate check (16).
+        for n in [0usize, 1, 7, 8, 9, 15, 16, 17, 40] {
+            let mut m = Message::new(&b"p"[..]);
+            for i in 0..n {
+                let value = match i % 4 {
+                    0 => HeaderValue::from(format!("value {i} {}", "x".repeat(i))),
+                    1 => HeaderValue::ByteArray(Bytes::from(vec![i as u8; i])),
+                    2 => HeaderValue::from(":event-type"),
+                    _ => HeaderValue::Int32(i as i32),
+                };
+                m.push_header(Header::new(ByteStr::from(format!("h{i}")), value));
+            }
+            let mut buf = BytesMut::from(&m.to_bytes().unwrap()[..]);
+            assert_eq!(decode_one(&mut buf), Ok(Some(m)), "{n} headers");
+        }
+        // More than 8 short headers, the 10th repeating the 3rd and the 11th the
+        // 1st: the first repeat in wire order is reported.
+        let mut headers = Vec::new();
+        for i in 0..9u8 {
+            headers.extend_from_slice(&[1, b'a' + i, 0]);
+        }
+        headers.extend_from_slice(b"\x01c\x00\x01a\x00");
+        assert_eq!(
+            decode_one(&mut raw_frame(&headers, b"")),
+            Err(Error::DuplicateHeader { name: "c".into() })
         );
     }
 

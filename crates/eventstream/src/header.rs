@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 /// Strings up to this many bytes are stored inline, without a heap allocation or
 /// a reference count.
-const INLINE_CAP: usize = 30;
+pub(crate) const INLINE_CAP: usize = 30;
 
 /// An immutable, cheaply cloned UTF-8 string.
 ///
