@@ -27,6 +27,10 @@ pub enum Which {
     /// goai-bedrock layer. What the same building blocks cost at least; the gap between it and
     /// `Ours` is what our two upper layers add.
     Floor,
+    /// goai-bedrock's `LanguageModel::generate` / `stream` called directly, without goai-core's
+    /// `generate_text` / `stream_text` (no tool loop, retries, channel or accumulator): with
+    /// `Floor` and `Ours`, it splits our cost between the two layers.
+    Provider,
 }
 
 impl Which {
@@ -35,6 +39,7 @@ impl Which {
             Which::Ours => "ours",
             Which::Peer => "peer",
             Which::Floor => "floor",
+            Which::Provider => "provider",
         }
     }
 
@@ -43,6 +48,7 @@ impl Which {
             "ours" => Some(Which::Ours),
             "peer" => Some(Which::Peer),
             "floor" => Some(Which::Floor),
+            "provider" => Some(Which::Provider),
             _ => None,
         }
     }
@@ -54,6 +60,8 @@ pub enum Client {
     Ours {
         converse: goai_bedrock::BedrockChatModel,
         throughput: goai_bedrock::BedrockChatModel,
+        /// Call the provider directly instead of through goai-core's functions.
+        direct: bool,
     },
     Peer(aws_sdk_bedrockruntime::Client),
     Floor(crate::floor::Floor),
@@ -73,7 +81,7 @@ pub struct StreamRun {
 impl Client {
     pub async fn new(which: Which, url: &str) -> Result<Self, String> {
         match which {
-            Which::Ours => {
+            Which::Ours | Which::Provider => {
                 let mut builder = goai_bedrock::Bedrock::builder();
                 builder
                     .base_url(url)
@@ -86,6 +94,7 @@ impl Client {
                 Ok(Client::Ours {
                     converse: bedrock.chat(CONVERSE_MODEL),
                     throughput: bedrock.chat(THROUGHPUT_MODEL),
+                    direct: which == Which::Provider,
                 })
             }
             Which::Peer => {
@@ -111,6 +120,19 @@ impl Client {
     /// One Converse round trip; returns the answer's length (so nothing is optimised away).
     pub async fn converse(&self) -> Result<usize, String> {
         match self {
+            Client::Ours {
+                converse,
+                direct: true,
+                ..
+            } => {
+                use goai_core::LanguageModel;
+                let request = goai_core::Request::prompt(PROMPT).max_tokens(64);
+                let out = converse
+                    .generate(request.model_request())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(out.content.len())
+            }
             Client::Ours { converse, .. } => {
                 let out = goai_core::generate_text(
                     converse,
@@ -167,14 +189,33 @@ impl Client {
         let mut ttft = None;
         let mut deltas = 0u64;
         match self {
-            Client::Ours { throughput, .. } => {
+            Client::Ours {
+                throughput, direct, ..
+            } => {
+                use goai_core::LanguageModel;
                 let mut request = goai_core::Request::prompt(PROMPT);
                 for (name, value) in headers {
                     request = request.header(*name, *value);
                 }
-                let mut stream = goai_core::stream_text(throughput, request)
-                    .await
-                    .map_err(|e| e.to_string())?;
+                let mut stream: std::pin::Pin<
+                    Box<
+                        dyn futures_util::Stream<
+                                Item = Result<goai_core::StreamPart, goai_core::Error>,
+                            > + Send
+                            + '_,
+                    >,
+                > = if *direct {
+                    throughput
+                        .stream(request.model_request())
+                        .await
+                        .map_err(|e| e.to_string())?
+                } else {
+                    Box::pin(
+                        goai_core::stream_text(throughput, request)
+                            .await
+                            .map_err(|e| e.to_string())?,
+                    )
+                };
                 while let Some(part) = stream.next().await {
                     match part.map_err(|e| e.to_string())? {
                         goai_core::StreamPart::TextDelta { text } => {

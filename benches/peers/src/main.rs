@@ -382,6 +382,8 @@ struct Row {
     peer: f64,
     /// The `floor` client's figure (NaN where it does not apply).
     floor: f64,
+    /// The `provider` client's figure (NaN where it does not apply).
+    provider: f64,
     unit: &'static str,
     goal: &'static str,
 }
@@ -428,9 +430,8 @@ fn compare(args: &[String]) -> Result<(), String> {
             vec![s("concurrent"), s("--streams"), s(streams)],
         ),
     ];
-    // results[workload][ours=0|peer=1|floor=2] = per-round outputs.
-    let mut results: Vec<[Vec<Value>; 3]> =
-        vec![[Vec::new(), Vec::new(), Vec::new()]; workloads.len()];
+    // results[workload][ours=0|peer=1|floor=2|provider=3] = per-round outputs.
+    let mut results: Vec<[Vec<Value>; 4]> = vec![Default::default(); workloads.len()];
     for round in 0..rounds {
         for (w, (name, wargs)) in workloads.iter().enumerate() {
             let pair = if round % 2 == 0 {
@@ -439,9 +440,9 @@ fn compare(args: &[String]) -> Result<(), String> {
                 [Which::Peer, Which::Ours]
             };
             let order = if (round / 2) % 2 == 0 {
-                [pair[0], pair[1], Which::Floor]
+                [pair[0], pair[1], Which::Provider, Which::Floor]
             } else {
-                [Which::Floor, pair[0], pair[1]]
+                [Which::Floor, Which::Provider, pair[0], pair[1]]
             };
             for which in order {
                 let mut argv = vec![s("client"), s(which.name()), s("--url"), url.clone()];
@@ -456,6 +457,7 @@ fn compare(args: &[String]) -> Result<(), String> {
                     Which::Ours => 0,
                     Which::Peer => 1,
                     Which::Floor => 2,
+                    Which::Provider => 3,
                 };
                 results[w][slot].push(value);
             }
@@ -500,21 +502,23 @@ fn compare(args: &[String]) -> Result<(), String> {
                 .collect(),
         )
     };
-    let all = |f: &dyn Fn(usize) -> f64| (f(0), f(1), f(2));
+    let all = |f: &dyn Fn(usize) -> f64| (f(0), f(1), f(2), f(3));
     let deltas_label = "1,000×20 B";
     let streams_label = if quick { "200" } else { "1,000" };
     let mut rows = Vec::new();
-    let mut row = |key, label: String, (ours, peer, floor): (f64, f64, f64), unit, goal| {
-        rows.push(Row {
-            key,
-            label,
-            ours,
-            peer,
-            floor,
-            unit,
-            goal,
-        })
-    };
+    let mut row =
+        |key, label: String, (ours, peer, floor, provider): (f64, f64, f64, f64), unit, goal| {
+            rows.push(Row {
+                key,
+                label,
+                ours,
+                peer,
+                floor,
+                provider,
+                unit,
+                goal,
+            })
+        };
     row(
         "converse_latency_median",
         "Converse round trip, median latency".to_owned(),
@@ -580,6 +584,7 @@ fn compare(args: &[String]) -> Result<(), String> {
             micro["sign_ns"]["ours"].as_f64().unwrap_or(f64::NAN),
             micro["sign_ns"]["peer"].as_f64().unwrap_or(f64::NAN),
             f64::NAN,
+            f64::NAN,
         ),
         "ns",
         "",
@@ -590,6 +595,7 @@ fn compare(args: &[String]) -> Result<(), String> {
         (
             micro["decode_ns"]["ours"].as_f64().unwrap_or(f64::NAN) / 1e3,
             micro["decode_ns"]["peer"].as_f64().unwrap_or(f64::NAN) / 1e3,
+            f64::NAN,
             f64::NAN,
         ),
         "µs",
@@ -606,6 +612,7 @@ fn compare(args: &[String]) -> Result<(), String> {
                 "peer": round3(r.peer),
                 "unit": r.unit,
                 "ratio": r.ratio().map(round3),
+                "provider": r.provider.is_finite().then(|| round3(r.provider)),
                 "floor": r.floor.is_finite().then(|| round3(r.floor)),
             }),
         );
@@ -620,9 +627,9 @@ fn compare(args: &[String]) -> Result<(), String> {
     // The raw per-round outputs, for whoever wants to check the aggregation.
     let raw = json!({
         "rounds": rounds,
-        "converse": {"ours": results[0][0], "peer": results[0][1], "floor": results[0][2]},
-        "stream": {"ours": results[1][0], "peer": results[1][1], "floor": results[1][2]},
-        "concurrent": {"ours": results[2][0], "peer": results[2][1], "floor": results[2][2]},
+        "converse": {"ours": results[0][0], "peer": results[0][1], "provider": results[0][3], "floor": results[0][2]},
+        "stream": {"ours": results[1][0], "peer": results[1][1], "provider": results[1][3], "floor": results[1][2]},
+        "concurrent": {"ours": results[2][0], "peer": results[2][1], "provider": results[2][3], "floor": results[2][2]},
         "micro": micro,
     });
     std::fs::write(
@@ -634,27 +641,24 @@ fn compare(args: &[String]) -> Result<(), String> {
     // compare.md: the table and how it was measured (the xtask adds machine info and date).
     let mut md = String::new();
     md.push_str(
-        "| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal | floor |\n",
+        "| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal | goai-bedrock alone | floor |\n",
     );
-    md.push_str("|---|---:|---:|---|---:|---|---:|\n");
+    md.push_str("|---|---:|---:|---|---:|---|---:|---:|\n");
     for r in &rows {
         let ratio = r
             .ratio()
             .map(|x| format!("{x:.2}×"))
             .unwrap_or_else(|| "n/a".into());
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.label,
             fmt(r.ours),
             fmt(r.peer),
             r.unit,
             ratio,
             r.goal,
-            if r.floor.is_finite() {
-                fmt(r.floor)
-            } else {
-                "".to_owned()
-            }
+            opt(r.provider),
+            opt(r.floor),
         ));
     }
     md.push_str(&format!(
@@ -666,6 +670,10 @@ fn compare(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("writing compare.md: {e}"))?;
     print!("{md}");
     Ok(())
+}
+
+fn opt(x: f64) -> String {
+    if x.is_finite() { fmt(x) } else { String::new() }
 }
 
 fn round3(x: f64) -> f64 {
