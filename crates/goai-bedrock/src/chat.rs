@@ -30,10 +30,10 @@ use hyper::body::Incoming;
 
 use crate::call::{AttemptError, CallError, Operation, Target, invocation_id, to_headers};
 use crate::client::Bedrock;
-use crate::error::ServiceError;
-use crate::routing::{self, ModelIdKind};
 use crate::convert;
+use crate::error::ServiceError;
 use crate::family::Family;
+use crate::routing::{self, ModelIdKind};
 use crate::stream::{EventReader, ReadError};
 
 /// Largest Converse response body accepted (64 MiB).
