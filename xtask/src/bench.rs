@@ -68,17 +68,23 @@ pub(crate) fn bench(rest: &[String]) -> Result<(), String> {
 }
 
 const METHOD: &str = "\
-How it is measured (`benches/peers`): the emulator runs in its own process; each client \
-measurement is a fresh process running one client (goai-bedrock through `goai_core::generate_text` \
-/ `stream_text`, or `aws-sdk-bedrockruntime` configured by `aws-config` with static credentials \
-and `endpoint_url`) on a current-thread tokio runtime, over plain HTTP/1.1 to 127.0.0.1. Rounds \
-alternate which client goes first. Latencies are medians over every call of every round; CPU is \
+How it is measured (`benches/peers`, see its README): the emulator runs in its own process \
+(one tokio worker, so it takes at most one core); each client measurement is a fresh process \
+running one client on a current-thread tokio runtime, over plain HTTP/1.1 to 127.0.0.1: \
+goai-rs through `goai_core::generate_text` / `stream_text`, or `aws-sdk-bedrockruntime` \
+configured by `aws-config` with static credentials and `endpoint_url`. Rounds alternate which \
+of the two goes first. Latencies are medians over every call of every round; CPU is \
 `getrusage(RUSAGE_SELF)` of the client process over the measured calls, divided by the text \
-deltas received; memory is the client process's VmRSS before the streams and VmHWM after them, \
-with every stream held open until all 1,000 have their first delta (throughput model, 20 deltas \
-of 20 bytes, 20 ms between events). The sign and decode rows time the same inputs as the \
-`sigv4` and `eventstream` criterion benches, in alternating batches in one process. Lower is \
-better everywhere; `peer / ours` above 1 means goai-rs is ahead.";
+deltas received (or by calls); memory is the client process's VmRSS before the streams and \
+VmHWM after them, every stream held open until all have their first delta (throughput model, \
+20 deltas of 20 bytes, 20 ms between events). The 1,000-delta stream arrives from the emulator \
+as fast as loopback allows, so its time to first token also counts reading and parsing data \
+that is already there; the 1-delta rows show the request path alone. The sign and decode rows \
+time the same inputs as the `sigv4` and `eventstream` criterion benches, in alternating batches \
+in one process. Two yardsticks run the same workloads and are not products: *goai-bedrock \
+alone* calls the provider's `LanguageModel::generate` / `stream` without goai-core's functions, \
+and *floor* is hyper + `sigv4` + `eventstream` + serde_json by hand. Lower is better \
+everywhere; `peer / ours` above 1 means goai-rs is ahead.";
 
 /// `section` in place of the text between the markers (markers included), else appended.
 fn splice(current: &str, section: &str) -> String {

@@ -74,7 +74,11 @@ fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result
 
 fn emulator() -> Result<(), String> {
     sys::raise_nofile_limit();
+    // One worker: the server then takes at most one of the machine's cores, and a client
+    // process is not starved by the server generating the rest of a stream it is reading.
+    let workers: usize = flag(&std::env::args().collect::<Vec<_>>(), "--workers", 1)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(workers)
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
@@ -429,6 +433,18 @@ fn compare(args: &[String]) -> Result<(), String> {
             "concurrent",
             vec![s("concurrent"), s("--streams"), s(streams)],
         ),
+        (
+            "stream1",
+            vec![
+                s("stream"),
+                s("--deltas"),
+                s("1"),
+                s("--iters"),
+                s(conv_iters),
+                s("--warmup"),
+                s("20"),
+            ],
+        ),
     ];
     // results[workload][ours=0|peer=1|floor=2|provider=3] = per-round outputs.
     let mut results: Vec<[Vec<Value>; 4]> = vec![Default::default(); workloads.len()];
@@ -541,6 +557,20 @@ fn compare(args: &[String]) -> Result<(), String> {
         "≥ 2×",
     );
     row(
+        "stream1_ttft_median",
+        "ConverseStream of 1 delta: time to first token (median)".to_owned(),
+        all(&|i| pooled(3, i, "ttft_us")),
+        "µs",
+        "",
+    );
+    row(
+        "stream1_cpu_per_call",
+        "ConverseStream of 1 delta: client CPU per call".to_owned(),
+        all(&|i| per_round(3, i, "cpu_ns_per_event") / 1e3),
+        "µs",
+        "",
+    );
+    row(
         "stream_total_median",
         format!("ConverseStream {deltas_label}: total time (median)"),
         all(&|i| pooled(1, i, "total_us") / 1e3),
@@ -630,6 +660,7 @@ fn compare(args: &[String]) -> Result<(), String> {
         "converse": {"ours": results[0][0], "peer": results[0][1], "provider": results[0][3], "floor": results[0][2]},
         "stream": {"ours": results[1][0], "peer": results[1][1], "provider": results[1][3], "floor": results[1][2]},
         "concurrent": {"ours": results[2][0], "peer": results[2][1], "provider": results[2][3], "floor": results[2][2]},
+        "stream1": {"ours": results[3][0], "peer": results[3][1], "provider": results[3][3], "floor": results[3][2]},
         "micro": micro,
     });
     std::fs::write(
