@@ -4,7 +4,7 @@
 //! ```text
 //! peers compare [--out DIR] [--rounds N] [--quick]   the whole comparison (what `cargo xtask bench` runs)
 //! peers emulator                                     the emulator alone; first line `listening on URL`
-//! peers client ours|peer|floor --url URL converse|stream|concurrent [options]
+//! peers client ours|peer|provider|floor --url URL converse|stream|concurrent [options]
 //! peers micro [--seconds S]                          sign and decode micro-benchmarks
 //! ```
 //!
@@ -20,7 +20,8 @@
 //! - the micro-benchmarks alternate batches inside one process;
 //! - a third client, `floor` (hyper + sigv4 + eventstream + serde_json by hand, see
 //!   `floor.rs`), runs the same workloads to show how much of each figure the emulator, the
-//!   network and the building blocks account for, and how much our upper layers add.
+//!   network and the building blocks account for, and a fourth, `provider` (goai-bedrock's
+//!   `LanguageModel` called directly), splits what our two upper layers add.
 
 mod clients;
 mod floor;
