@@ -45,7 +45,7 @@ pub(crate) fn bench(rest: &[String]) -> Result<(), String> {
         .map_err(|e| format!("reading compare.md: {e}"))?;
     let section = format!(
         "{START}\n## goai-bedrock vs aws-sdk-bedrockruntime\n\n\
-         Measured by `cargo xtask bench{}` on {}.\n\n{}\n{table}\n{}\n{END}",
+         Measured by `cargo xtask bench{}` on {}.\n\n{}\n\n{table}\n{}\n{END}",
         if rest.is_empty() {
             String::new()
         } else {
