@@ -18,7 +18,17 @@ use futures_util::StreamExt;
 use goai_core::{Request, stream_text};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let conn = connect::connect().await?;
     let model = conn.bedrock.chat(conn.model_id(
         "us.anthropic.claude-haiku-4-5-20251001-v1:0",
