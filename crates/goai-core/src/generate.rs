@@ -2,9 +2,7 @@
 
 use std::future::Future;
 
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use tokio::sync::mpsc;
 use tracing::Instrument;
 
 use crate::cancel::CancellationToken;
@@ -12,12 +10,10 @@ use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::message::{Message, Part, PartKind, ProviderMetadata, Role};
 use crate::model::{
-    FinishReason, LanguageModel, ModelRequest, ModelResponse, ResponseMetadata, StreamPart, Usage,
-    Warning,
+    FinishReason, LanguageModel, ModelRequest, ModelResponse, ResponseMetadata, Usage, Warning,
 };
-use crate::request::{Request, ToolExecution};
+use crate::request::{Request, StopCondition, TelemetrySettings, ToolExecution};
 use crate::retry::RetryPolicy;
-use crate::stream::StreamAccumulator;
 use crate::telemetry;
 use crate::tool::{Tool, ToolCall, ToolResult};
 
@@ -111,8 +107,8 @@ where
         model.model_id(),
         Some(&request.model),
     );
-    let (timeout, cancel) = (request.timeout, request.cancel.clone());
-    let fut = run_loop(model, request, None, span.clone());
+    let (lp, timeout, cancel) = ToolLoop::new(request);
+    let fut = run_loop(model, lp, span.clone());
     controlled(fut, timeout, cancel).instrument(span).await
 }
 
@@ -122,9 +118,19 @@ pub(crate) async fn controlled<T>(
     timeout: Option<std::time::Duration>,
     cancel: Option<CancellationToken>,
 ) -> Result<T, Error> {
+    let deadline = timeout.map(|d| (tokio::time::Instant::now() + d, d));
+    controlled_until(fut, deadline, cancel.as_ref()).await
+}
+
+/// [`controlled`] with the deadline (and the timeout it came from) given.
+pub(crate) async fn controlled_until<T>(
+    fut: impl Future<Output = Result<T, Error>>,
+    deadline: Option<(tokio::time::Instant, std::time::Duration)>,
+    cancel: Option<&CancellationToken>,
+) -> Result<T, Error> {
     let timed = async {
-        match timeout {
-            Some(d) => tokio::time::timeout(d, fut)
+        match deadline {
+            Some((at, d)) => tokio::time::timeout_at(at, fut)
                 .await
                 .map_err(|_| Error::Timeout { after: Some(d) })?,
             None => fut.await,
@@ -142,57 +148,93 @@ pub(crate) async fn controlled<T>(
     }
 }
 
-/// The tool loop. With `tx`, calls `stream` and forwards parts; else `generate`.
-pub(crate) async fn run_loop<M>(
-    model: &M,
-    request: Request,
-    tx: Option<mpsc::Sender<StreamPart>>,
-    span: tracing::Span,
-) -> Result<GenerateTextResult, Error>
-where
-    M: LanguageModel + ?Sized,
-{
-    let Request {
-        model: mut mreq,
-        tools,
-        max_steps,
-        stop_when,
-        tool_execution,
-        retry,
-        hooks,
-        telemetry: tel,
-        ..
-    } = request;
-    mreq.tools
-        .extend(tools.iter().map(|t| t.definition().clone()));
-    let mut steps: Vec<StepResult> = Vec::new();
-    let mut messages = Vec::new();
-    let mut usage = Usage::default();
-    for step in 0..max_steps.max(1) {
-        let step_span = telemetry::step_span(step);
-        hooks.request(&mreq);
-        telemetry::record_input(tel.record_content, &mreq);
-        let response = match &tx {
-            Some(tx) => {
-                stream_step(model, &mreq, &retry, tx)
-                    .instrument(step_span.clone())
-                    .await?
-            }
-            None => {
-                retry
-                    .run(|_| model.generate(&mreq))
-                    .instrument(step_span.clone())
-                    .await?
-            }
+/// The state of the tool loop shared by `generate_text` and `stream_text`:
+/// the request as it grows, the steps so far, and the hooks and settings.
+/// The model calls and tool executions are made by the caller.
+pub(crate) struct ToolLoop {
+    pub(crate) mreq: ModelRequest,
+    pub(crate) tools: Vec<Tool>,
+    max_steps: usize,
+    stop_when: Vec<StopCondition>,
+    pub(crate) tool_execution: ToolExecution,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) hooks: Hooks,
+    tel: TelemetrySettings,
+    /// The index of the current step.
+    pub(crate) step: usize,
+    steps: Vec<StepResult>,
+    messages: Vec<Message>,
+    usage: Usage,
+    /// The current step once its response is in, waiting for tool results.
+    current: Option<StepResult>,
+}
+
+impl ToolLoop {
+    /// Takes the request apart; returns the loop, the timeout and the token.
+    pub(crate) fn new(
+        request: Request,
+    ) -> (Self, Option<std::time::Duration>, Option<CancellationToken>) {
+        let Request {
+            model: mut mreq,
+            tools,
+            max_steps,
+            stop_when,
+            tool_execution,
+            retry,
+            timeout,
+            cancel,
+            hooks,
+            telemetry,
+        } = request;
+        mreq.tools
+            .extend(tools.iter().map(|t| t.definition().clone()));
+        let lp = Self {
+            mreq,
+            tools,
+            max_steps: max_steps.max(1),
+            stop_when,
+            tool_execution,
+            retry,
+            hooks,
+            tel: telemetry,
+            step: 0,
+            steps: Vec::new(),
+            messages: Vec::new(),
+            usage: Usage::default(),
+            current: None,
         };
+        (lp, timeout, cancel)
+    }
+
+    /// Whether a step after the first can happen (tools that may produce
+    /// results, and room for another step): only then is the request needed
+    /// after the first call.
+    pub(crate) fn may_continue(&self) -> bool {
+        !self.tools.is_empty() && self.max_steps > 1
+    }
+
+    /// Forgets the request (after the last call is started).
+    pub(crate) fn drop_request(&mut self) {
+        self.mreq = ModelRequest::default();
+    }
+
+    /// Runs the request hooks and records the input, before a step's call.
+    pub(crate) fn start_step(&self) {
+        self.hooks.request(&self.mreq);
+        telemetry::record_input(self.tel.record_content, &self.mreq);
+    }
+
+    /// Takes in the step's response. Returns true when tools are to be run
+    /// for its calls ([`Self::tool_calls`]), then [`Self::finish_step`].
+    pub(crate) fn response(&mut self, step_span: &tracing::Span, response: ModelResponse) -> bool {
         telemetry::record_response(
-            &step_span,
+            step_span,
             &response.metadata,
             &response.finish_reason,
             &response.usage,
         );
-        telemetry::record_output(tel.record_content, &response.content);
-        hooks.response(&response);
+        telemetry::record_output(self.tel.record_content, &response.content);
+        self.hooks.response(&response);
         let ModelResponse {
             content,
             finish_reason,
@@ -201,7 +243,7 @@ where
             provider_metadata,
             warnings,
         } = response;
-        usage += step_usage;
+        self.usage += step_usage;
         let tool_calls: Vec<ToolCall> = content
             .iter()
             .filter_map(|p| match &p.kind {
@@ -212,27 +254,38 @@ where
             })
             .collect();
         let assistant = Message::new(Role::Assistant, content.clone());
-        mreq.messages.push(assistant.clone());
-        messages.push(assistant);
-        let tool_results = if tool_calls.is_empty() || tools.is_empty() {
-            Vec::new()
-        } else {
-            execute_tools(&tools, &tool_calls, tool_execution, &hooks)
-                .instrument(step_span.clone())
-                .await
-        };
+        let run_tools = !tool_calls.is_empty() && !self.tools.is_empty();
+        if run_tools && self.step + 1 < self.max_steps {
+            self.mreq.messages.push(assistant.clone());
+        }
+        self.messages.push(assistant);
+        self.current = Some(StepResult {
+            step: self.step,
+            text: text_of(&content),
+            reasoning: reasoning_of(&content),
+            content,
+            tool_calls,
+            tool_results: Vec::new(),
+            finish_reason,
+            usage: step_usage,
+            metadata,
+            provider_metadata,
+            warnings,
+        });
+        run_tools
+    }
+
+    /// The tool calls of the current step.
+    pub(crate) fn tool_calls(&self) -> &[ToolCall] {
+        self.current.as_ref().map_or(&[], |s| &s.tool_calls)
+    }
+
+    /// Ends the current step with its tool results (empty when no tools ran)
+    /// and returns it, with whether the loop goes on (then the next step's
+    /// index is in [`Self::step`]).
+    pub(crate) fn finish_step(&mut self, tool_results: Vec<ToolResult>) -> (&StepResult, bool) {
+        let mut step_result = self.current.take().unwrap_or_default();
         if !tool_results.is_empty() {
-            if let Some(tx) = &tx {
-                for r in &tool_results {
-                    let part = StreamPart::ToolResult {
-                        id: r.id.clone(),
-                        name: r.name.clone(),
-                        output: r.output.clone(),
-                        is_error: r.is_error,
-                    };
-                    send(tx, part).await?;
-                }
-            }
             let parts = tool_results
                 .iter()
                 .map(|r| {
@@ -240,53 +293,65 @@ where
                 })
                 .collect();
             let tool_msg = Message::new(Role::Tool, parts);
-            mreq.messages.push(tool_msg.clone());
-            messages.push(tool_msg);
+            if self.step + 1 < self.max_steps {
+                self.mreq.messages.push(tool_msg.clone());
+            }
+            self.messages.push(tool_msg);
         }
-        let step_result = StepResult {
-            step,
-            text: text_of(&content),
-            reasoning: reasoning_of(&content),
-            content,
-            tool_calls,
-            tool_results,
-            finish_reason,
-            usage: step_usage,
-            metadata,
-            provider_metadata,
-            warnings,
-        };
-        if let Some(tx) = &tx {
-            let part = StreamPart::StepFinish {
-                step,
-                finish_reason: step_result.finish_reason.clone(),
-                usage: step_usage,
-            };
-            send(tx, part).await?;
-        }
-        hooks.step_finish(&step_result);
+        step_result.tool_results = tool_results;
+        self.hooks.step_finish(&step_result);
         let no_follow_up = step_result.tool_results.is_empty();
-        steps.push(step_result);
-        if no_follow_up || stop_when.iter().any(|c| c.check(&steps)) {
+        self.steps.push(step_result);
+        let go_on = !no_follow_up
+            && !self.stop_when.iter().any(|c| c.check(&self.steps))
+            && self.step + 1 < self.max_steps;
+        if go_on {
+            self.step += 1;
+        }
+        (self.steps.last().unwrap_or_else(|| unreachable!()), go_on)
+    }
+
+    /// The summary of every step, recorded on the operation's span.
+    pub(crate) fn summary(&mut self, span: &tracing::Span) -> GenerateTextResult {
+        let result = summarize(
+            std::mem::take(&mut self.steps),
+            std::mem::take(&mut self.messages),
+            self.usage,
+        );
+        telemetry::record_response(span, &result.metadata, &result.finish_reason, &result.usage);
+        result
+    }
+}
+
+/// The tool loop of `generate_text`.
+async fn run_loop<M>(
+    model: &M,
+    mut lp: ToolLoop,
+    span: tracing::Span,
+) -> Result<GenerateTextResult, Error>
+where
+    M: LanguageModel + ?Sized,
+{
+    loop {
+        let step_span = telemetry::step_span(lp.step);
+        lp.start_step();
+        let response = lp
+            .retry
+            .run(|_| model.generate(&lp.mreq))
+            .instrument(step_span.clone())
+            .await?;
+        let tool_results = if lp.response(&step_span, response) {
+            execute_tools(&lp.tools, lp.tool_calls(), lp.tool_execution, &lp.hooks)
+                .instrument(step_span.clone())
+                .await
+        } else {
+            Vec::new()
+        };
+        if !lp.finish_step(tool_results).1 {
             break;
         }
     }
-    let result = summarize(steps, messages, usage);
-    telemetry::record_response(
-        &span,
-        &result.metadata,
-        &result.finish_reason,
-        &result.usage,
-    );
-    if let Some(tx) = &tx {
-        let part = StreamPart::Finish {
-            finish_reason: result.finish_reason.clone(),
-            usage: result.usage,
-            provider_metadata: result.provider_metadata.clone(),
-        };
-        send(tx, part).await?;
-    }
-    Ok(result)
+    Ok(lp.summary(&span))
 }
 
 fn summarize(steps: Vec<StepResult>, messages: Vec<Message>, usage: Usage) -> GenerateTextResult {
@@ -312,55 +377,7 @@ fn summarize(steps: Vec<StepResult>, messages: Vec<Message>, usage: Usage) -> Ge
     out
 }
 
-async fn send(tx: &mpsc::Sender<StreamPart>, part: StreamPart) -> Result<(), Error> {
-    tx.send(part).await.map_err(|_| Error::Cancelled)
-}
-
-/// One streaming model call: starts it (with retries), forwards its parts
-/// except `Finish`, and assembles the response.
-async fn stream_step<M>(
-    model: &M,
-    req: &ModelRequest,
-    retry: &RetryPolicy,
-    tx: &mpsc::Sender<StreamPart>,
-) -> Result<ModelResponse, Error>
-where
-    M: LanguageModel + ?Sized,
-{
-    let mut stream = retry.run(|_| model.stream(req)).await?;
-    let mut acc = StreamAccumulator::new();
-    let mut complete_calls = std::collections::HashSet::new();
-    while let Some(item) = stream.next().await {
-        let part = item?;
-        acc.push(&part);
-        match &part {
-            StreamPart::Finish { .. } => continue,
-            StreamPart::ToolCall { id, .. } => {
-                complete_calls.insert(id.clone());
-            }
-            _ => {}
-        }
-        send(tx, part).await?;
-    }
-    let response = acc.finish()?;
-    // Consumers always get a complete ToolCall part, even from a provider
-    // that only streamed the input deltas.
-    for p in &response.content {
-        if let PartKind::ToolCall { id, name, input } = &p.kind
-            && !complete_calls.contains(id)
-        {
-            let part = StreamPart::ToolCall {
-                id: id.clone(),
-                name: name.clone(),
-                input: input.clone(),
-            };
-            send(tx, part).await?;
-        }
-    }
-    Ok(response)
-}
-
-async fn execute_tools(
+pub(crate) async fn execute_tools(
     tools: &[Tool],
     calls: &[ToolCall],
     mode: ToolExecution,

@@ -6,23 +6,24 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use tokio::sync::mpsc;
-use tracing::Instrument;
+use tokio::time::Instant;
+use tracing::{Instrument, Span};
 
 use crate::error::Error;
-use crate::generate::{controlled, text_of};
+use crate::generate::{controlled, controlled_until, text_of};
+use crate::hooks::Hooks;
 use crate::message::{PartKind, ProviderMetadata};
 use crate::model::{
-    FinishReason, LanguageModel, ModelRequest, ModelResponse, ResponseFormat, ResponseMetadata,
-    StreamPart, ToolChoice, ToolDefinition, Usage, Warning,
+    FinishReason, LanguageModel, ModelRequest, ModelResponse, PartStream, ResponseFormat,
+    ResponseMetadata, StreamPart, ToolChoice, ToolDefinition, Usage, Warning,
 };
 use crate::partial_json::parse_partial_json;
 use crate::request::Request;
-use crate::stream::{Driven, StreamAccumulator};
+use crate::stream::{Control, StreamAccumulator, cancelled};
 use crate::telemetry;
 use crate::tool::schema_for;
 
@@ -222,9 +223,25 @@ where
 /// end may still change. Call [`finish`](Self::finish) for the validated `T`.
 /// Dropping the stream cancels the call.
 pub struct ObjectStream<'a, T> {
-    inner: Driven<'a, Value, ObjectResult<T>>,
-    _type: PhantomData<fn() -> T>,
+    parts: Option<PartStream>,
+    acc: StreamAccumulator,
+    /// The JSON text so far.
+    buf: String,
+    /// The last partial object yielded.
+    last: Option<Value>,
+    plan: Plan,
+    hooks: Hooks,
+    span: Span,
+    control: Option<Box<Control>>,
+    /// `finalize::<T>`, taken where `T`'s bounds hold.
+    finalize: fn(&Plan, ModelResponse) -> Result<ObjectResult<T>, Error>,
+    outcome: Option<Result<ObjectResult<T>, Error>>,
+    error_yielded: bool,
+    _model: PhantomData<&'a ()>,
 }
+
+// No field is structurally pinned.
+impl<T> Unpin for ObjectStream<'_, T> {}
 
 impl<T> fmt::Debug for ObjectStream<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -239,16 +256,100 @@ impl<T> ObjectStream<'_, T> {
     ///
     /// [`Error::SchemaValidation`] with the raw text, or the error that ended
     /// the stream.
-    pub async fn finish(self) -> Result<ObjectResult<T>, Error> {
-        self.inner.finish().await
+    pub async fn finish(mut self) -> Result<ObjectResult<T>, Error> {
+        while self.next().await.is_some() {}
+        self.outcome
+            .take()
+            .unwrap_or_else(|| Err(Error::stream("the stream has no outcome")))
+    }
+
+    fn fail(&mut self, e: Error) {
+        self.parts = None;
+        self.control = None;
+        self.outcome = Some(Err(e));
+    }
+
+    /// The error that ended the stream, once.
+    fn take_error(&mut self) -> Option<Result<Value, Error>> {
+        match &self.outcome {
+            Some(Err(e)) if !self.error_yielded => {
+                self.error_yielded = true;
+                Some(Err(e.clone()))
+            }
+            _ => None,
+        }
     }
 }
 
 impl<T> Stream for ObjectStream<'_, T> {
     type Item = Result<Value, Error>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.poll_next_unpin(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if this.outcome.is_some() {
+                return Poll::Ready(this.take_error());
+            }
+            if cancelled(this.control.as_deref()) {
+                this.fail(Error::Cancelled);
+                continue;
+            }
+            let polled = {
+                let _op = this.span.enter();
+                match &mut this.parts {
+                    Some(parts) => parts.poll_next_unpin(cx),
+                    None => Poll::Ready(None),
+                }
+            };
+            match polled {
+                Poll::Ready(Some(Ok(part))) => {
+                    this.acc.push(&part);
+                    let delta = match &part {
+                        StreamPart::TextDelta { text } if this.plan.native => text,
+                        StreamPart::ToolCallDelta { input_delta, .. } if !this.plan.native => {
+                            input_delta
+                        }
+                        _ => continue,
+                    };
+                    this.buf.push_str(delta);
+                    let Some(partial) = parse_partial_json(json_start(&this.buf))
+                        .map(|v| unwrap_value(this.plan.wrapped, v))
+                    else {
+                        continue;
+                    };
+                    if this.last.as_ref() != Some(&partial) {
+                        this.last = Some(partial.clone());
+                        return Poll::Ready(Some(Ok(partial)));
+                    }
+                }
+                Poll::Ready(Some(Err(e))) => this.fail(e),
+                Poll::Ready(None) => {
+                    this.parts = None;
+                    this.control = None;
+                    let _op = this.span.enter();
+                    let outcome = std::mem::take(&mut this.acc).finish().and_then(|response| {
+                        telemetry::record_response(
+                            &this.span,
+                            &response.metadata,
+                            &response.finish_reason,
+                            &response.usage,
+                        );
+                        this.hooks.response(&response);
+                        (this.finalize)(&this.plan, response)
+                    });
+                    this.outcome = Some(outcome);
+                }
+                Poll::Pending => {
+                    return match this.control.as_mut().and_then(|c| c.poll_pending(cx)) {
+                        Some(e) => {
+                            this.fail(e);
+                            Poll::Ready(this.take_error())
+                        }
+                        None => Poll::Pending,
+                    };
+                }
+            }
+        }
     }
 }
 
@@ -281,8 +382,8 @@ impl<T> Stream for ObjectStream<'_, T> {
 ///
 /// # Errors
 ///
-/// As [`stream_text`](crate::stream_text) for errors before the first partial
-/// object.
+/// As [`stream_text`](crate::stream_text): errors in starting the call come
+/// back here, later ones as an `Err` item of the stream.
 pub async fn stream_object<'a, T, M>(
     model: &'a M,
     request: Request,
@@ -291,60 +392,47 @@ where
     T: DeserializeOwned + JsonSchema + Send + 'a,
     M: LanguageModel + ?Sized,
 {
-    let plan = plan::<T>(
-        model.capabilities().structured_output,
-        request.model.clone(),
-    );
+    let Request {
+        model: mreq,
+        retry,
+        timeout,
+        cancel,
+        hooks,
+        telemetry: tel,
+        ..
+    } = request;
+    let plan = plan::<T>(model.capabilities().structured_output, mreq);
     let span = telemetry::operation_span(
         "chat",
         model.provider(),
         model.model_id(),
         Some(&plan.request),
     );
-    let (tx, rx) = mpsc::channel(16);
-    let (timeout, cancel) = (request.timeout, request.cancel.clone());
-    let fut = async move {
-        request.hooks.request(&plan.request);
-        telemetry::record_input(request.telemetry.record_content, &plan.request);
-        let mut stream = request.retry.run(|_| model.stream(&plan.request)).await?;
-        let mut acc = StreamAccumulator::new();
-        let mut buf = String::new();
-        let mut last: Option<Value> = None;
-        while let Some(item) = stream.next().await {
-            let part = item?;
-            acc.push(&part);
-            let delta = match &part {
-                StreamPart::TextDelta { text } if plan.native => text,
-                StreamPart::ToolCallDelta { input_delta, .. } if !plan.native => input_delta,
-                _ => continue,
-            };
-            buf.push_str(delta);
-            let Some(partial) =
-                parse_partial_json(json_start(&buf)).map(|v| unwrap_value(plan.wrapped, v))
-            else {
-                continue;
-            };
-            if last.as_ref() != Some(&partial) {
-                tx.send(partial.clone())
-                    .await
-                    .map_err(|_| Error::Cancelled)?;
-                last = Some(partial);
-            }
-        }
-        let response = acc.finish()?;
-        telemetry::record_response(
-            &tracing::Span::current(),
-            &response.metadata,
-            &response.finish_reason,
-            &response.usage,
-        );
-        request.hooks.response(&response);
-        finalize::<T>(&plan, response)
+    let deadline = timeout.map(|d| (Instant::now() + d, d));
+    let open = async {
+        hooks.request(&plan.request);
+        telemetry::record_input(tel.record_content, &plan.request);
+        retry.run(|_| model.stream(&plan.request)).await
     };
-    let driver = controlled(fut, timeout, cancel).instrument(span).boxed();
+    let parts = controlled_until(open, deadline, cancel.as_ref())
+        .instrument(span.clone())
+        .await?;
     Ok(ObjectStream {
-        inner: Driven::new(driver, rx).start().await?,
-        _type: PhantomData,
+        parts: Some(parts),
+        acc: StreamAccumulator::new(),
+        buf: String::new(),
+        last: None,
+        plan: Plan {
+            request: ModelRequest::default(),
+            ..plan
+        },
+        hooks,
+        span,
+        control: Control::new(deadline, cancel),
+        finalize: finalize::<T>,
+        outcome: None,
+        error_yielded: false,
+        _model: PhantomData,
     })
 }
 

@@ -1,22 +1,26 @@
 //! `stream_text`, the [`TextStream`] it returns, and [`StreamAccumulator`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::{FutureExt, StreamExt};
 use serde_json::Value;
-use tokio::sync::mpsc;
-use tracing::Instrument;
+use tokio::time::{Instant, Sleep};
+use tracing::{Instrument, Span};
 
+use crate::cancel::CancellationToken;
 use crate::error::Error;
-use crate::generate::{GenerateTextResult, controlled, run_loop};
+use crate::generate::{GenerateTextResult, ToolLoop, controlled_until, execute_tools};
 use crate::message::{Part, PartKind};
-use crate::model::{BoxFuture, LanguageModel, ModelResponse, StreamPart};
+use crate::model::{BoxFuture, LanguageModel, ModelResponse, PartStream, StreamPart};
 use crate::request::Request;
 use crate::telemetry;
+use crate::tool::ToolResult;
 
 /// Folds a provider's [`StreamPart`]s into a [`ModelResponse`].
 ///
@@ -151,88 +155,283 @@ impl StreamAccumulator {
     }
 }
 
-/// A stream fed by a driver future through a channel, without spawning: the
-/// driver runs only while the stream is polled, and dropping the stream drops
-/// the driver.
-pub(crate) struct Driven<'a, I, O> {
-    driver: Option<BoxFuture<'a, Result<O, Error>>>,
-    rx: mpsc::Receiver<I>,
-    peeked: Option<I>,
-    outcome: Option<Result<O, Error>>,
+/// The deadline and cancellation token of a stream once it is open (opening
+/// runs under [`controlled_until`] with the same deadline).
+///
+/// Like `controlled`: cancellation is checked before any work, the deadline
+/// when the work is pending.
+pub(crate) struct Control {
+    cancel: Option<(CancellationToken, BoxFuture<'static, ()>)>,
+    deadline: Option<(Pin<Box<Sleep>>, Duration)>,
+}
+
+impl Control {
+    /// `None` when there is neither a deadline nor a token (nothing to check).
+    pub(crate) fn new(
+        deadline: Option<(Instant, Duration)>,
+        cancel: Option<CancellationToken>,
+    ) -> Option<Box<Self>> {
+        if deadline.is_none() && cancel.is_none() {
+            return None;
+        }
+        Some(Box::new(Self {
+            cancel: cancel.map(|token| {
+                let waiter = token.clone();
+                let fut: BoxFuture<'static, ()> = Box::pin(async move { waiter.cancelled().await });
+                (token, fut)
+            }),
+            deadline: deadline.map(|(at, d)| (Box::pin(tokio::time::sleep_until(at)), d)),
+        }))
+    }
+
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(|(t, _)| t.is_cancelled())
+    }
+
+    /// Called when the work is pending: registers the task for the token and
+    /// the deadline, and returns the error if either has struck.
+    pub(crate) fn poll_pending(&mut self, cx: &mut Context<'_>) -> Option<Error> {
+        if let Some((_, fut)) = &mut self.cancel
+            && fut.as_mut().poll(cx).is_ready()
+        {
+            return Some(Error::Cancelled);
+        }
+        if let Some((sleep, d)) = &mut self.deadline
+            && sleep.as_mut().poll(cx).is_ready()
+        {
+            return Some(Error::Timeout { after: Some(*d) });
+        }
+        None
+    }
+}
+
+/// Whether `control` (if any) says to stop now.
+pub(crate) fn cancelled(control: Option<&Control>) -> bool {
+    control.is_some_and(Control::is_cancelled)
+}
+
+/// The tool loop's state while the stream runs, with the model when a later
+/// step may need it. Boxed: it moves in and out of the (rare) futures that
+/// run tools and open the next step's stream.
+struct Loop<'a> {
+    lp: ToolLoop,
+    model: Option<Box<dyn LanguageModel + 'a>>,
+}
+
+type Opening<'a> = BoxFuture<'a, (Box<Loop<'a>>, Result<PartStream, Error>)>;
+type RunningTools<'a> = BoxFuture<'a, (Box<Loop<'a>>, Vec<ToolResult>)>;
+
+enum Phase<'a> {
+    /// Reading the provider's stream (`parts`).
+    Streaming,
+    /// Starting the stream of a step after the first.
+    Opening(Opening<'a>),
+    /// Running the tools of a step.
+    Tools(RunningTools<'a>),
+    /// Over: the outcome is set.
+    Done,
+}
+
+/// The state machine behind [`TextStream`]: polls the provider's stream
+/// directly, folds its parts in place and hands them on, then runs the rest
+/// of the tool loop (tools, later steps) when the consumer asks for more.
+struct Machine<'a> {
+    parts: Option<PartStream>,
+    acc: StreamAccumulator,
+    /// Ids of the complete tool calls the provider sent in this step.
+    complete_calls: Vec<String>,
+    /// Parts to yield before doing anything else.
+    queue: VecDeque<StreamPart>,
+    phase: Phase<'a>,
+    /// `None` while moved into the phase's future, or when done.
+    lp: Option<Box<Loop<'a>>>,
+    control: Option<Box<Control>>,
+    step_span: Span,
+    outcome: Option<Box<Result<GenerateTextResult, Error>>>,
     error_yielded: bool,
 }
 
-impl<'a, I, O> Driven<'a, I, O> {
-    pub(crate) fn new(driver: BoxFuture<'a, Result<O, Error>>, rx: mpsc::Receiver<I>) -> Self {
-        Self {
-            driver: Some(driver),
-            rx,
-            peeked: None,
-            outcome: None,
-            error_yielded: false,
-        }
-    }
-
-    /// Runs the driver until the first item (kept for the consumer) or its end.
-    pub(crate) async fn start(mut self) -> Result<Self, Error> {
-        match self.next().await {
-            Some(Ok(p)) => self.peeked = Some(p),
-            Some(Err(e)) => return Err(e),
-            None => {}
-        }
-        Ok(self)
-    }
-
-    pub(crate) async fn finish(mut self) -> Result<O, Error> {
-        while self.next().await.is_some() {}
-        self.outcome
-            .take()
-            .unwrap_or_else(|| Err(Error::stream("the stream has no outcome")))
-    }
-
-    fn running(&self) -> bool {
-        self.driver.is_some()
-    }
-}
-
-// No field is structurally pinned: the driver is already boxed.
-impl<I, O> Unpin for Driven<'_, I, O> {}
-
-impl<I, O> Stream for Driven<'_, I, O> {
-    type Item = Result<I, Error>;
-
-    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if let Some(p) = this.peeked.take() {
-            return Poll::Ready(Some(Ok(p)));
-        }
+impl<'a> Machine<'a> {
+    fn poll_next(
+        &mut self,
+        span: &Span,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<StreamPart, Error>>> {
         loop {
-            if let Poll::Ready(Some(p)) = this.rx.poll_recv(cx) {
+            if let Some(p) = self.queue.pop_front() {
                 return Poll::Ready(Some(Ok(p)));
             }
-            let Some(driver) = this.driver.as_mut() else {
-                break;
-            };
-            match driver.poll_unpin(cx) {
-                Poll::Ready(outcome) => {
-                    this.driver = None;
-                    this.outcome = Some(outcome);
-                }
-                Poll::Pending => {
-                    return match this.rx.poll_recv(cx) {
-                        Poll::Ready(Some(p)) => Poll::Ready(Some(Ok(p))),
-                        _ => Poll::Pending,
+            if matches!(self.phase, Phase::Done) {
+                return Poll::Ready(self.take_error());
+            }
+            if cancelled(self.control.as_deref()) {
+                self.fail(Error::Cancelled);
+                continue;
+            }
+            match &mut self.phase {
+                Phase::Streaming => {
+                    let polled = {
+                        let _step = self.step_span.enter();
+                        match &mut self.parts {
+                            Some(parts) => parts.poll_next_unpin(cx),
+                            None => Poll::Ready(None),
+                        }
                     };
+                    match polled {
+                        Poll::Ready(Some(Ok(part))) => {
+                            self.acc.push(&part);
+                            match &part {
+                                StreamPart::Finish { .. } => continue,
+                                StreamPart::ToolCall { id, .. } => {
+                                    self.complete_calls.push(id.clone());
+                                }
+                                _ => {}
+                            }
+                            return Poll::Ready(Some(Ok(part)));
+                        }
+                        Poll::Ready(Some(Err(e))) => self.fail(e),
+                        Poll::Ready(None) => self.end_of_call(span),
+                        Poll::Pending => return self.pending(cx),
+                    }
                 }
+                Phase::Opening(fut) => match fut.poll_unpin(cx) {
+                    Poll::Ready((lp, Ok(parts))) => {
+                        self.lp = Some(lp);
+                        self.parts = Some(parts);
+                        self.phase = Phase::Streaming;
+                    }
+                    Poll::Ready((_, Err(e))) => self.fail(e),
+                    Poll::Pending => return self.pending(cx),
+                },
+                Phase::Tools(fut) => match fut.poll_unpin(cx) {
+                    Poll::Ready((lp, results)) => {
+                        self.lp = Some(lp);
+                        self.end_of_step(span, results);
+                    }
+                    Poll::Pending => return self.pending(cx),
+                },
+                Phase::Done => {}
             }
         }
-        if !this.error_yielded
-            && let Some(Err(e)) = &this.outcome
-        {
-            this.error_yielded = true;
-            return Poll::Ready(Some(Err(e.clone())));
+    }
+
+    fn pending(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<StreamPart, Error>>> {
+        match self.control.as_mut().and_then(|c| c.poll_pending(cx)) {
+            Some(e) => {
+                self.fail(e);
+                Poll::Ready(self.take_error())
+            }
+            None => Poll::Pending,
         }
-        Poll::Ready(None)
+    }
+
+    /// Ends the stream with `e`: drops the provider's stream and whatever runs.
+    fn fail(&mut self, e: Error) {
+        self.parts = None;
+        self.phase = Phase::Done;
+        self.lp = None;
+        self.control = None;
+        self.outcome = Some(Box::new(Err(e)));
+    }
+
+    /// The error that ended the stream, once.
+    fn take_error(&mut self) -> Option<Result<StreamPart, Error>> {
+        match self.outcome.as_deref() {
+            Some(Err(e)) if !self.error_yielded => {
+                self.error_yielded = true;
+                Some(Err(e.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// The provider's stream of this step ended: assemble the response and
+    /// run the tools, if any.
+    fn end_of_call(&mut self, span: &Span) {
+        self.parts = None;
+        let response = match std::mem::take(&mut self.acc).finish() {
+            Ok(r) => r,
+            Err(e) => return self.fail(e),
+        };
+        // Consumers always get a complete ToolCall part, even from a provider
+        // that only streamed the input deltas.
+        for p in &response.content {
+            if let PartKind::ToolCall { id, name, input } = &p.kind
+                && !self.complete_calls.contains(id)
+            {
+                self.queue.push_back(StreamPart::ToolCall {
+                    id: id.clone(),
+                    name: name.clone(),
+                    input: input.clone(),
+                });
+            }
+        }
+        self.complete_calls.clear();
+        let Some(mut lp) = self.lp.take() else {
+            return self.fail(Error::stream("the tool loop is missing"));
+        };
+        if lp.lp.response(&self.step_span, response) {
+            let step_span = self.step_span.clone();
+            self.phase = Phase::Tools(Box::pin(async move {
+                let l = &lp.lp;
+                let results = execute_tools(&l.tools, l.tool_calls(), l.tool_execution, &l.hooks)
+                    .instrument(step_span)
+                    .await;
+                (lp, results)
+            }));
+        } else {
+            self.lp = Some(lp);
+            self.end_of_step(span, Vec::new());
+        }
+    }
+
+    /// The step's tools (if any) have run: yield their results and the step's
+    /// end, then start the next step or end the stream.
+    fn end_of_step(&mut self, span: &Span, results: Vec<ToolResult>) {
+        let Some(mut lp) = self.lp.take() else {
+            return self.fail(Error::stream("the tool loop is missing"));
+        };
+        self.queue
+            .extend(results.iter().map(|r| StreamPart::ToolResult {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                output: r.output.clone(),
+                is_error: r.is_error,
+            }));
+        let (step, go_on) = lp.lp.finish_step(results);
+        self.queue.push_back(StreamPart::StepFinish {
+            step: step.step,
+            finish_reason: step.finish_reason.clone(),
+            usage: step.usage,
+        });
+        if go_on {
+            self.step_span = telemetry::step_span(lp.lp.step);
+            lp.lp.start_step();
+            let step_span = self.step_span.clone();
+            self.phase = Phase::Opening(Box::pin(async move {
+                let opened = match &lp.model {
+                    Some(model) => {
+                        let l = &lp.lp;
+                        l.retry
+                            .run(|_| model.stream(&l.mreq))
+                            .instrument(step_span)
+                            .await
+                    }
+                    None => Err(Error::stream("no model for the next step")),
+                };
+                (lp, opened)
+            }));
+        } else {
+            let result = lp.lp.summary(span);
+            self.queue.push_back(StreamPart::Finish {
+                finish_reason: result.finish_reason.clone(),
+                usage: result.usage,
+                provider_metadata: result.provider_metadata.clone(),
+            });
+            self.phase = Phase::Done;
+            self.control = None;
+            self.outcome = Some(Box::new(Ok(result)));
+        }
     }
 }
 
@@ -245,16 +444,18 @@ impl<I, O> Stream for Driven<'_, I, O> {
 /// with the usage of all steps. A failure is yielded once as an `Err` item and
 /// ends the stream.
 ///
-/// The stream does its work only while it is polled. Dropping it cancels the
-/// call (the provider's stream is dropped, tools in flight are abandoned).
+/// The stream does its work only while it is polled, and hands each part on
+/// as soon as the provider delivers it (no read-ahead). Dropping it cancels
+/// the call (the provider's stream is dropped, tools in flight are abandoned).
 pub struct TextStream<'a> {
-    inner: Driven<'a, StreamPart, GenerateTextResult>,
+    span: Span,
+    machine: Machine<'a>,
 }
 
 impl fmt::Debug for TextStream<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TextStream")
-            .field("running", &self.inner.running())
+            .field("running", &!matches!(self.machine.phase, Phase::Done))
             .finish_non_exhaustive()
     }
 }
@@ -266,8 +467,12 @@ impl<'a> TextStream<'a> {
     /// # Errors
     ///
     /// The error that ended the stream, if any.
-    pub async fn finish(self) -> Result<GenerateTextResult, Error> {
-        self.inner.finish().await
+    pub async fn finish(mut self) -> Result<GenerateTextResult, Error> {
+        while self.next().await.is_some() {}
+        self.machine
+            .outcome
+            .take()
+            .map_or_else(|| Err(Error::stream("the stream has no outcome")), |o| *o)
     }
 
     /// Only the text deltas.
@@ -285,14 +490,16 @@ impl<'a> TextStream<'a> {
 impl Stream for TextStream<'_> {
     type Item = Result<StreamPart, Error>;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.poll_next_unpin(cx)
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let Self { span, machine } = self.get_mut();
+        let _op = span.enter();
+        machine.poll_next(span, cx)
     }
 }
 
 /// Streams text, running tools in a loop up to `max_steps`.
 ///
-/// The first model call is started before this returns, so errors such as a
+/// Returns once the first model call's stream is open, so errors such as a
 /// rejected request or exhausted retries surface here. Only starting a call
 /// is retried; a stream that breaks midway yields the error.
 ///
@@ -317,7 +524,7 @@ impl Stream for TextStream<'_> {
 /// # Errors
 ///
 /// The first call's error (after retries), [`Error::Timeout`] or
-/// [`Error::Cancelled`] if they strike before the first part.
+/// [`Error::Cancelled`] if they strike before its stream is open.
 pub async fn stream_text<'a, M>(model: &'a M, request: Request) -> Result<TextStream<'a>, Error>
 where
     M: LanguageModel + ?Sized,
@@ -328,12 +535,39 @@ where
         model.model_id(),
         Some(&request.model),
     );
-    let (tx, rx) = mpsc::channel(64);
-    let (timeout, cancel) = (request.timeout, request.cancel.clone());
-    let fut = run_loop(model, request, Some(tx), span.clone());
-    let driver = controlled(fut, timeout, cancel).instrument(span).boxed();
+    let (mut lp, timeout, cancel) = ToolLoop::new(request);
+    let deadline = timeout.map(|d| (Instant::now() + d, d));
+    let step_span = span.in_scope(|| telemetry::step_span(0));
+    let open = async {
+        lp.start_step();
+        lp.retry
+            .run(|_| model.stream(&lp.mreq))
+            .instrument(step_span.clone())
+            .await
+    };
+    let parts = controlled_until(open, deadline, cancel.as_ref())
+        .instrument(span.clone())
+        .await?;
+    let model: Option<Box<dyn LanguageModel + 'a>> = if lp.may_continue() {
+        Some(Box::new(model))
+    } else {
+        lp.drop_request();
+        None
+    };
     Ok(TextStream {
-        inner: Driven::new(driver, rx).start().await?,
+        span,
+        machine: Machine {
+            parts: Some(parts),
+            acc: StreamAccumulator::new(),
+            complete_calls: Vec::new(),
+            queue: VecDeque::new(),
+            phase: Phase::Streaming,
+            lp: Some(Box::new(Loop { lp, model })),
+            control: Control::new(deadline, cancel),
+            step_span,
+            outcome: None,
+            error_yielded: false,
+        },
     })
 }
 
