@@ -19,6 +19,8 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
 
 use bytes::Bytes;
 use converse_types::ConverseStreamEvent;
@@ -300,7 +302,7 @@ impl BedrockChatModel {
         response: http::Response<Incoming>,
     ) -> Result<Opened, AttemptError> {
         let metadata = Self::response_metadata(&target, response.headers());
-        let mut reader = EventReader::new(response.into_body(), transport);
+        let mut reader = EventReader::new(response.into_body(), &transport);
         let mut head = Vec::new();
         // Read up to the first event with content, so that an exception at the
         // very start (throttling, tools unsupported while streaming, ...) is
@@ -388,7 +390,8 @@ fn add_request_id(provider_metadata: &mut goai_core::ProviderMetadata, id: Optio
     }
 }
 
-/// The state of a streamed response.
+/// A streamed response: the part stream itself, polled directly (no future
+/// per event, and its state stays in place).
 struct StreamState {
     reader: EventReader,
     mapper: Option<convert::StreamMapper>,
@@ -399,6 +402,24 @@ struct StreamState {
     finished: bool,
 }
 
+/// Queues mapped parts, adding the request id to the finish part.
+struct Pending<'a> {
+    queue: &'a mut VecDeque<Result<StreamPart, Error>>,
+    request_id: Option<&'a str>,
+}
+
+impl convert::PartSink for Pending<'_> {
+    fn push_part(&mut self, mut part: StreamPart) {
+        if let StreamPart::Finish {
+            provider_metadata, ..
+        } = &mut part
+        {
+            add_request_id(provider_metadata, self.request_id);
+        }
+        self.queue.push_back(Ok(part));
+    }
+}
+
 impl StreamState {
     fn push_event(&mut self, event: ConverseStreamEvent) {
         match &event {
@@ -407,15 +428,11 @@ impl StreamState {
             _ => {}
         }
         if let Some(mapper) = self.mapper.as_mut() {
-            for mut part in mapper.on_event(event) {
-                if let StreamPart::Finish {
-                    provider_metadata, ..
-                } = &mut part
-                {
-                    add_request_id(provider_metadata, self.request_id.as_deref());
-                }
-                self.pending.push_back(Ok(part));
-            }
+            let mut sink = Pending {
+                queue: &mut self.pending,
+                request_id: self.request_id.as_deref(),
+            };
+            mapper.map_event(event, &mut sink);
         }
     }
 
@@ -425,8 +442,8 @@ impl StreamState {
         self.mapper = None;
     }
 
-    async fn advance(&mut self) {
-        match self.reader.next_event().await {
+    fn on_read(&mut self, read: Result<Option<ConverseStreamEvent>, ReadError>) {
+        match read {
             Ok(Some(event)) => self.push_event(event),
             Ok(None) => {
                 if !(self.saw_message_stop && self.saw_metadata) {
@@ -446,14 +463,12 @@ impl StreamState {
                 if let Some(mapper) = self.mapper.take() {
                     match mapper.finish() {
                         Ok(parts) => {
-                            for mut part in parts {
-                                if let StreamPart::Finish {
-                                    provider_metadata, ..
-                                } = &mut part
-                                {
-                                    add_request_id(provider_metadata, self.request_id.as_deref());
-                                }
-                                self.pending.push_back(Ok(part));
+                            let mut sink = Pending {
+                                queue: &mut self.pending,
+                                request_id: self.request_id.as_deref(),
+                            };
+                            for part in parts {
+                                convert::PartSink::push_part(&mut sink, part);
                             }
                         }
                         Err(e) => self.pending.push_back(Err(e)),
@@ -469,6 +484,24 @@ impl StreamState {
     }
 }
 
+impl futures_core::Stream for StreamState {
+    type Item = Result<StreamPart, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.pending.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            if this.finished {
+                return Poll::Ready(None);
+            }
+            let read = ready!(this.reader.poll_next_event(cx));
+            this.on_read(read);
+        }
+    }
+}
+
 /// Builds the part stream. Dropping it drops the response body, which closes
 /// (or, for HTTP/2, resets) the connection.
 fn part_stream(
@@ -477,7 +510,7 @@ fn part_stream(
     warnings: Vec<Warning>,
 ) -> PartStream {
     let request_id = opened.metadata.id.clone();
-    let mut state = StreamState {
+    let mut state = Box::pin(StreamState {
         reader: opened.reader,
         mapper: Some(mapper),
         pending: VecDeque::new(),
@@ -485,7 +518,7 @@ fn part_stream(
         saw_metadata: false,
         request_id,
         finished: false,
-    };
+    });
     state
         .pending
         .push_back(Ok(StreamPart::ResponseMetadata(opened.metadata)));
@@ -495,20 +528,7 @@ fn part_stream(
     for event in opened.head {
         state.push_event(event);
     }
-    Box::pin(futures_util::stream::unfold(
-        state,
-        |mut state| async move {
-            loop {
-                if let Some(item) = state.pending.pop_front() {
-                    return Some((item, state));
-                }
-                if state.finished {
-                    return None;
-                }
-                state.advance().await;
-            }
-        },
-    ))
+    state
 }
 
 impl LanguageModel for BedrockChatModel {

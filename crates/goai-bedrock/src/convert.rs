@@ -106,6 +106,7 @@ mod response;
 mod stream;
 
 pub use reasoning::{DEFAULT_THINKING_BUDGET, DEFAULT_VISIBLE_MAX_TOKENS};
+pub(crate) use stream::PartSink;
 pub use stream::StreamMapper;
 
 /// The name of the tool forced for structured output on families without

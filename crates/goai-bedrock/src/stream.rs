@@ -6,6 +6,8 @@
 //! (`error`, named by `:error-code`) become classified [`ServiceError`]s; a
 //! corrupt or truncated frame ends the stream with an error, never silently.
 
+use std::task::{Context, Poll, ready};
+
 use bytes::BytesMut;
 use converse_types::{ConverseStreamEvent, StreamFrame};
 use eventstream::{Decoder, Message};
@@ -13,7 +15,7 @@ use goai_core::Error;
 use hyper::body::Incoming;
 
 use crate::error::ServiceError;
-use crate::transport::Transport;
+use crate::transport::{IdleTimer, Transport, poll_next_chunk};
 
 /// A failure while reading the stream.
 #[derive(Debug)]
@@ -25,10 +27,13 @@ pub(crate) enum ReadError {
 }
 
 /// Pulls [`ConverseStreamEvent`]s out of a response body.
+///
+/// Poll-based ([`poll_next_event`](Self::poll_next_event)), so that a part
+/// stream over it needs no future per event.
 #[derive(Debug)]
 pub(crate) struct EventReader {
     body: Incoming,
-    transport: Transport,
+    idle: IdleTimer,
     decoder: Decoder,
     buf: BytesMut,
     eof: bool,
@@ -36,10 +41,10 @@ pub(crate) struct EventReader {
 }
 
 impl EventReader {
-    pub(crate) fn new(body: Incoming, transport: Transport) -> Self {
+    pub(crate) fn new(body: Incoming, transport: &Transport) -> Self {
         Self {
             body,
-            transport,
+            idle: IdleTimer::new(transport),
             decoder: Decoder::new(),
             buf: BytesMut::new(),
             eof: false,
@@ -50,17 +55,28 @@ impl EventReader {
     /// The next event; `Ok(None)` when the body ended cleanly on a frame boundary.
     /// After an error or the end, every call returns `Ok(None)`.
     pub(crate) async fn next_event(&mut self) -> Result<Option<ConverseStreamEvent>, ReadError> {
+        std::future::poll_fn(|cx| self.poll_next_event(cx)).await
+    }
+
+    /// [`next_event`](Self::next_event) as a poll function.
+    pub(crate) fn poll_next_event(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Option<ConverseStreamEvent>, ReadError>> {
         if self.done {
-            return Ok(None);
+            return Poll::Ready(Ok(None));
         }
-        let result = self.read().await;
+        let result = ready!(self.poll_read(cx));
         if !matches!(result, Ok(Some(_))) {
             self.done = true;
         }
-        result
+        Poll::Ready(result)
     }
 
-    async fn read(&mut self) -> Result<Option<ConverseStreamEvent>, ReadError> {
+    fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Result<Option<ConverseStreamEvent>, ReadError>> {
         loop {
             let decoded = if self.eof {
                 self.decoder.decode_eof(&mut self.buf)
@@ -70,11 +86,11 @@ impl EventReader {
             match decoded {
                 Ok(Some(message)) => {
                     if let Some(event) = classify(&message)? {
-                        return Ok(Some(event));
+                        return Poll::Ready(Ok(Some(event)));
                     }
                     continue;
                 }
-                Ok(None) if self.eof => return Ok(None),
+                Ok(None) if self.eof => return Poll::Ready(Ok(None)),
                 Ok(None) => {}
                 Err(e) => {
                     let message = if self.eof {
@@ -82,14 +98,14 @@ impl EventReader {
                     } else {
                         format!("corrupt event stream: {e}")
                     };
-                    return Err(ReadError::Broken(Error::Stream {
+                    return Poll::Ready(Err(ReadError::Broken(Error::Stream {
                         message,
                         retryable: true,
                         source: Some(std::sync::Arc::new(e)),
-                    }));
+                    })));
                 }
             }
-            match self.transport.next_chunk(&mut self.body).await {
+            match ready!(poll_next_chunk(&mut self.body, &mut self.idle, cx)) {
                 Ok(Some(chunk)) => self.buf.extend_from_slice(&chunk),
                 Ok(None) => self.eof = true,
                 Err(e) => {
@@ -106,7 +122,7 @@ impl EventReader {
                         },
                         other => other,
                     };
-                    return Err(ReadError::Broken(broken));
+                    return Poll::Ready(Err(ReadError::Broken(broken)));
                 }
             }
         }
@@ -120,6 +136,11 @@ fn classify(message: &Message) -> Result<Option<ConverseStreamEvent>, ReadError>
     match message.header_str(":message-type") {
         Some("event") => {
             let event_type = message.header_str(":event-type").unwrap_or_default();
+            if event_type == "contentBlockDelta"
+                && let Some(event) = text_delta(payload)
+            {
+                return Ok(Some(event));
+            }
             match converse_types::parse_stream_frame("event", event_type, payload) {
                 Ok(StreamFrame::Event(event)) => Ok(Some(event)),
                 Ok(_) => Ok(None),
@@ -164,6 +185,35 @@ fn classify(message: &Message) -> Result<Option<ConverseStreamEvent>, ReadError>
             other.unwrap_or("(missing)")
         )))),
     }
+}
+
+/// `{"contentBlockIndex":N,"delta":{"text":"..."},...}`, the hot event, with
+/// other top-level keys (such as `p`) ignored as converse-types ignores them.
+#[derive(serde::Deserialize)]
+struct TextDeltaEvent {
+    #[serde(rename = "contentBlockIndex")]
+    index: u32,
+    delta: TextDelta,
+}
+
+/// A delta with the `text` member alone; anything else takes the full parse.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextDelta {
+    text: String,
+}
+
+/// A text `contentBlockDelta` parsed without the general union machinery;
+/// `None` for any other shape (including invalid JSON), which then goes
+/// through converse-types for the same answer or error as before.
+fn text_delta(payload: &[u8]) -> Option<ConverseStreamEvent> {
+    let parsed: TextDeltaEvent = serde_json::from_slice(payload).ok()?;
+    Some(ConverseStreamEvent::ContentBlockDelta(
+        converse_types::ContentBlockDeltaEvent {
+            delta: converse_types::ContentBlockDelta::Text(parsed.delta.text),
+            content_block_index: parsed.index,
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -234,5 +284,52 @@ mod tests {
         assert!(matches!(classify(&bad), Err(ReadError::Broken(_))));
         let unknown = frame(&[(":message-type", "weird")], "{}");
         assert!(matches!(classify(&unknown), Err(ReadError::Broken(_))));
+    }
+
+    /// The text-delta fast path agrees with converse-types on every shape.
+    #[test]
+    fn text_delta_fast_path_matches_the_full_parse() {
+        let payloads = [
+            r#"{"contentBlockIndex":0,"delta":{"text":"Hi"},"p":"abc"}"#,
+            r#"{"p":"x","delta":{"text":"a\"b\\c\n\u00e9\ud83d\ude00"},"contentBlockIndex":7}"#,
+            r#"{"contentBlockIndex":1,"delta":{"text":""}}"#,
+            r#"{"contentBlockIndex":1,"delta":{"te\u0078t":"esc key"}}"#,
+            r#"{"contentBlockIndex":1,"delta":{"text":null}}"#,
+            r#"{"contentBlockIndex":1,"delta":{"text":"a","citation":{"title":"t"}}}"#,
+            r#"{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{}"}}}"#,
+            r#"{"contentBlockIndex":1,"delta":{"text":"a","p":"b"}}"#,
+            r#"{"contentBlockIndex":1,"contentBlockIndex":2,"delta":{"text":"a"}}"#,
+            r#"{"contentBlockIndex":-1,"delta":{"text":"a"}}"#,
+            r#"{"delta":{"text":"a"}}"#,
+            r#"{"contentBlockIndex":1,"delta":{"text":"a"}} trailing"#,
+            "  ",
+            "not json",
+        ];
+        for p in payloads {
+            let full =
+                converse_types::parse_stream_frame("event", "contentBlockDelta", p.as_bytes())
+                    .ok()
+                    .and_then(|f| match f {
+                        StreamFrame::Event(e) => Some(e),
+                        _ => None,
+                    });
+            if let Some(fast) = text_delta(p.as_bytes()) {
+                assert_eq!(Some(fast), full, "{p}");
+            }
+            let ev = frame(
+                &[
+                    (":message-type", "event"),
+                    (":event-type", "contentBlockDelta"),
+                ],
+                p,
+            );
+            match classify(&ev) {
+                Ok(Some(e)) => assert_eq!(Some(e), full, "{p}"),
+                Ok(None) => panic!("{p}: dropped"),
+                Err(_) => assert_eq!(full, None, "{p}"),
+            }
+        }
+        assert!(text_delta(payloads[0].as_bytes()).is_some());
+        assert!(text_delta(payloads[1].as_bytes()).is_some());
     }
 }

@@ -18,11 +18,15 @@
 //! the emulator.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -229,6 +233,12 @@ type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
 /// Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Transport {
+    // Behind one `Arc`: every open stream holds a handle, and a pointer is
+    // cheaper to keep and to move than the client and settings.
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     client: HyperClient,
     settings: HttpSettings,
 }
@@ -236,7 +246,7 @@ pub struct Transport {
 impl fmt::Debug for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transport")
-            .field("settings", &self.settings)
+            .field("settings", &self.inner.settings)
             .finish_non_exhaustive()
     }
 }
@@ -275,19 +285,21 @@ impl Transport {
             .pool_max_idle_per_host(settings.pool_max_idle_per_host)
             .pool_idle_timeout(settings.pool_idle_timeout);
         Ok(Self {
-            client: client.build(connector),
-            settings,
+            inner: Arc::new(Inner {
+                client: client.build(connector),
+                settings,
+            }),
         })
     }
 
     /// The settings this transport was built with.
     pub fn settings(&self) -> &HttpSettings {
-        &self.settings
+        &self.inner.settings
     }
 
     /// The overall deadline configured for a call, if any.
     pub fn request_timeout(&self) -> Option<Duration> {
-        self.settings.request_timeout
+        self.inner.settings.request_timeout
     }
 
     /// Sends `request` and waits (at most the first-byte timeout) for the
@@ -300,8 +312,8 @@ impl Transport {
         &self,
         request: http::Request<Full<Bytes>>,
     ) -> Result<http::Response<Incoming>, TransportError> {
-        let fut = self.client.request(request);
-        let result = match self.settings.first_byte_timeout {
+        let fut = self.inner.client.request(request);
+        let result = match self.inner.settings.first_byte_timeout {
             Some(limit) => tokio::time::timeout(limit, fut)
                 .await
                 .map_err(|_| TransportError::timeout(TimeoutKind::FirstByte, limit))?,
@@ -325,7 +337,7 @@ impl Transport {
     /// I/O failures (including a reset connection) and the idle timeout.
     pub async fn next_chunk(&self, body: &mut Incoming) -> Result<Option<Bytes>, TransportError> {
         loop {
-            let frame = match self.settings.idle_timeout {
+            let frame = match self.inner.settings.idle_timeout {
                 Some(limit) => tokio::time::timeout(limit, body.frame())
                     .await
                     .map_err(|_| TransportError::timeout(TimeoutKind::Idle, limit))?,
@@ -368,6 +380,85 @@ impl Transport {
             buf.extend_from_slice(&chunk);
         }
         Ok(buf.freeze())
+    }
+}
+
+/// The idle timeout of a body read by polling ([`poll_next_chunk`]): armed
+/// when a read has to wait, disarmed when a chunk (or the end) arrives.
+#[derive(Debug)]
+pub(crate) struct IdleTimer {
+    limit: Option<Duration>,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    armed: bool,
+}
+
+impl IdleTimer {
+    /// A timer with the idle timeout of `transport`.
+    pub(crate) fn new(transport: &Transport) -> Self {
+        Self {
+            limit: transport.inner.settings.idle_timeout,
+            sleep: None,
+            armed: false,
+        }
+    }
+
+    /// Whether the timeout fired; arms it first if it is not armed.
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> Option<Duration> {
+        let limit = self.limit?;
+        if !self.armed {
+            self.armed = true;
+            let deadline = tokio::time::Instant::now() + limit;
+            match &mut self.sleep {
+                Some(sleep) => sleep.as_mut().reset(deadline),
+                None => self.sleep = Some(Box::pin(tokio::time::sleep_until(deadline))),
+            }
+        }
+        let sleep = self.sleep.as_mut()?;
+        if sleep.as_mut().poll(cx).is_ready() {
+            self.armed = false;
+            Some(limit)
+        } else {
+            None
+        }
+    }
+}
+
+/// [`Transport::next_chunk`] as a poll function, for readers that keep their
+/// own state instead of a future per chunk: the same chunks, errors and idle
+/// timeout (measured from when the read first has to wait).
+pub(crate) fn poll_next_chunk(
+    body: &mut Incoming,
+    timer: &mut IdleTimer,
+    cx: &mut Context<'_>,
+) -> Poll<Result<Option<Bytes>, TransportError>> {
+    loop {
+        match Pin::new(&mut *body).poll_frame(cx) {
+            Poll::Ready(None) => {
+                timer.armed = false;
+                return Poll::Ready(Ok(None));
+            }
+            Poll::Ready(Some(Err(e))) => {
+                timer.armed = false;
+                return Poll::Ready(Err(TransportError::new(Kind::Io, e)));
+            }
+            Poll::Ready(Some(Ok(frame))) => {
+                // Trailers carry nothing we use; skip them.
+                if let Ok(data) = frame.into_data()
+                    && !data.is_empty()
+                {
+                    timer.armed = false;
+                    return Poll::Ready(Ok(Some(data)));
+                }
+            }
+            Poll::Pending => {
+                return match timer.poll_expired(cx) {
+                    Some(limit) => {
+                        Poll::Ready(Err(TransportError::timeout(TimeoutKind::Idle, limit)))
+                    }
+                    None => Poll::Pending,
+                };
+            }
+        }
     }
 }
 

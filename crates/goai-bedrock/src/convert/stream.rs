@@ -14,6 +14,17 @@ use super::media::to_base64;
 use super::response::{BedrockMetadata, finish_reason, json_tool_text, map_usage, stop_sequence};
 use super::{JSON_TOOL_NAME, JsonTool, Plan, RequestSettings};
 
+/// Where [`StreamMapper`] puts the parts it produces.
+pub(crate) trait PartSink {
+    fn push_part(&mut self, part: StreamPart);
+}
+
+impl PartSink for Vec<StreamPart> {
+    fn push_part(&mut self, part: StreamPart) {
+        self.push(part);
+    }
+}
+
 /// A tool call being streamed.
 #[derive(Debug)]
 struct ToolBlock {
@@ -91,7 +102,7 @@ impl StreamMapper {
     }
 
     /// Completes the tool call of `block` (at its `contentBlockStop`).
-    fn complete(&mut self, block: ToolBlock, out: &mut Vec<StreamPart>) {
+    fn complete(&mut self, block: ToolBlock, out: &mut impl PartSink) {
         if block.json {
             // Its input already went out as text deltas.
             return;
@@ -103,7 +114,7 @@ impl StreamMapper {
             serde_json::from_str::<Value>(raw)
         };
         match input {
-            Ok(input) => out.push(StreamPart::ToolCall {
+            Ok(input) => out.push_part(StreamPart::ToolCall {
                 id: block.id,
                 name: block.name,
                 input,
@@ -125,11 +136,17 @@ impl StreamMapper {
     /// [`finish`](Self::finish) returns it). Events after that are ignored.
     pub fn on_event(&mut self, ev: ConverseStreamEvent) -> Vec<StreamPart> {
         let mut out = Vec::new();
+        self.map_event(ev, &mut out);
+        out
+    }
+
+    /// [`on_event`](Self::on_event), into `out` instead of a new `Vec`.
+    pub(crate) fn map_event(&mut self, ev: ConverseStreamEvent, out: &mut impl PartSink) {
         if self.finished {
-            return out;
+            return;
         }
         if let Some(w) = self.warnings.take() {
-            out.push(StreamPart::Warnings(w));
+            out.push_part(StreamPart::Warnings(w));
         }
         match ev {
             ConverseStreamEvent::MessageStart(_) => {}
@@ -140,7 +157,7 @@ impl StreamMapper {
                         self.json_called = true;
                     } else {
                         self.other_calls = true;
-                        out.push(StreamPart::ToolCallStart {
+                        out.push_part(StreamPart::ToolCallStart {
                             id: t.tool_use_id.clone(),
                             name: t.name.clone(),
                         });
@@ -159,7 +176,7 @@ impl StreamMapper {
             ConverseStreamEvent::ContentBlockDelta(e) => match e.delta {
                 ContentBlockDelta::Text(text) => {
                     if !text.is_empty() {
-                        out.push(StreamPart::TextDelta { text });
+                        out.push_part(StreamPart::TextDelta { text });
                     }
                 }
                 ContentBlockDelta::ToolUse(d) => match self.tools.get_mut(&e.content_block_index) {
@@ -169,10 +186,10 @@ impl StreamMapper {
                             // Non-object schemas are wrapped; the text is only
                             // known once the input is complete.
                             if self.json_tool.is_some_and(|t| !t.wrapped) && !d.input.is_empty() {
-                                out.push(StreamPart::TextDelta { text: d.input });
+                                out.push_part(StreamPart::TextDelta { text: d.input });
                             }
                         } else if !d.input.is_empty() {
-                            out.push(StreamPart::ToolCallDelta {
+                            out.push_part(StreamPart::ToolCallDelta {
                                 id: block.id.clone(),
                                 input_delta: d.input,
                             });
@@ -188,16 +205,16 @@ impl StreamMapper {
                 },
                 ContentBlockDelta::ReasoningContent(r) => match r {
                     ReasoningContentBlockDelta::Text(text) => {
-                        out.push(StreamPart::ReasoningDelta {
+                        out.push_part(StreamPart::ReasoningDelta {
                             text,
                             signature: None,
                         });
                     }
                     ReasoningContentBlockDelta::Signature(signature) => {
-                        out.push(StreamPart::ReasoningSignature { signature });
+                        out.push_part(StreamPart::ReasoningSignature { signature });
                     }
                     ReasoningContentBlockDelta::RedactedContent(b) => {
-                        out.push(StreamPart::RedactedReasoning {
+                        out.push_part(StreamPart::RedactedReasoning {
                             data: to_base64(&b),
                         });
                     }
@@ -222,7 +239,7 @@ impl StreamMapper {
                         && tool.wrapped
                     {
                         match serde_json::from_str::<Value>(block.input.trim()) {
-                            Ok(v) => out.push(StreamPart::TextDelta {
+                            Ok(v) => out.push_part(StreamPart::TextDelta {
                                 text: json_tool_text(tool, v),
                             }),
                             Err(e) => self.fail(
@@ -231,7 +248,7 @@ impl StreamMapper {
                             ),
                         }
                     }
-                    self.complete(block, &mut out);
+                    self.complete(block, out);
                 }
             }
             ConverseStreamEvent::MessageStop(e) => self.stop = Some(e),
@@ -242,12 +259,11 @@ impl StreamMapper {
             ),
         }
         if self.stop.is_some() && self.metadata.is_some() {
-            self.emit_finish(&mut out);
+            self.emit_finish(out);
         }
-        out
     }
 
-    fn emit_finish(&mut self, out: &mut Vec<StreamPart>) {
+    fn emit_finish(&mut self, out: &mut impl PartSink) {
         self.finished = true;
         // Tool blocks the stream never closed are completed now.
         let open = std::mem::take(&mut self.tools);
@@ -274,7 +290,7 @@ impl StreamMapper {
             "stopSequence",
             stop_sequence(stop.additional_model_response_fields.as_ref()).as_ref(),
         );
-        out.push(StreamPart::Finish {
+        out.push_part(StreamPart::Finish {
             finish_reason: finish_reason(&stop.stop_reason, self.json_called, self.other_calls),
             usage: map_usage(&md.usage),
             provider_metadata: meta.into_provider_metadata(),
