@@ -296,36 +296,40 @@ impl BedrockChatModel {
             .is_some_and(|se| plan.fallback(se, streaming))
     }
 
-    async fn open_stream(
-        transport: crate::transport::Transport,
-        target: Target,
+    /// Not an `async fn`: the response and the target are used up before the
+    /// first await, so the future keeps only the reader and the metadata.
+    fn open_stream(
+        transport: &crate::transport::Transport,
+        target: &Target,
         response: http::Response<Incoming>,
-    ) -> Result<Opened, AttemptError> {
-        let metadata = Self::response_metadata(&target, response.headers());
-        let mut reader = EventReader::new(response.into_body(), &transport);
-        let mut head = Vec::new();
-        // Read up to the first event with content, so that an exception at the
-        // very start (throttling, tools unsupported while streaming, ...) is
-        // retried or answered with a fallback instead of ending the stream.
-        loop {
-            match reader.next_event().await {
-                Ok(Some(event)) => {
-                    let is_start = matches!(event, ConverseStreamEvent::MessageStart(_));
-                    head.push(event);
-                    if !is_start {
-                        break;
+    ) -> impl Future<Output = Result<Opened, AttemptError>> + use<> {
+        let metadata = Self::response_metadata(target, response.headers());
+        let mut reader = EventReader::new(response.into_body(), transport);
+        async move {
+            let mut head = Vec::new();
+            // Read up to the first event with content, so that an exception at the
+            // very start (throttling, tools unsupported while streaming, ...) is
+            // retried or answered with a fallback instead of ending the stream.
+            loop {
+                match reader.next_event().await {
+                    Ok(Some(event)) => {
+                        let is_start = matches!(event, ConverseStreamEvent::MessageStart(_));
+                        head.push(event);
+                        if !is_start {
+                            break;
+                        }
                     }
+                    Ok(None) => break,
+                    Err(ReadError::Service(se)) => return Err(AttemptError::Service(se)),
+                    Err(ReadError::Broken(e)) => return Err(AttemptError::Other(e)),
                 }
-                Ok(None) => break,
-                Err(ReadError::Service(se)) => return Err(AttemptError::Service(se)),
-                Err(ReadError::Broken(e)) => return Err(AttemptError::Other(e)),
             }
+            Ok(Opened {
+                reader,
+                head,
+                metadata,
+            })
         }
-        Ok(Opened {
-            reader,
-            head,
-            metadata,
-        })
     }
 
     async fn run_stream(&self, request: &ModelRequest) -> Result<PartStream, Error> {
@@ -333,8 +337,8 @@ impl BedrockChatModel {
         let mut plan = Plan::new(self, request);
         loop {
             let body = self.body(&plan, true)?;
-            let transport = self.client.transport().clone();
-            let target = plan.target.clone();
+            let transport = self.client.transport();
+            let target = &plan.target;
             let result = self
                 .client
                 .call(
@@ -343,7 +347,7 @@ impl BedrockChatModel {
                     body,
                     &plan.request.headers,
                     &invocation,
-                    |response| Self::open_stream(transport.clone(), target.clone(), response),
+                    |response| Self::open_stream(transport, target, response),
                 )
                 .await;
             match result {
@@ -365,15 +369,20 @@ impl BedrockChatModel {
         }
     }
 
-    async fn with_deadline<T>(
+    /// `fut` bounded by the request timeout, if one is set. Not an `async fn`:
+    /// that would keep `fut` twice in its state (as the argument and inside
+    /// the timeout), doubling every boxed call future.
+    fn with_deadline<T>(
         &self,
         fut: impl Future<Output = Result<T, Error>>,
-    ) -> Result<T, Error> {
+    ) -> impl Future<Output = Result<T, Error>> {
+        use futures_util::future::{Either, FutureExt};
         match self.client.transport().request_timeout() {
-            Some(limit) => tokio::time::timeout(limit, fut)
-                .await
-                .unwrap_or(Err(Error::Timeout { after: Some(limit) })),
-            None => fut.await,
+            Some(limit) => Either::Left(
+                tokio::time::timeout(limit, fut)
+                    .map(move |r| r.unwrap_or(Err(Error::Timeout { after: Some(limit) }))),
+            ),
+            None => Either::Right(fut),
         }
     }
 }
