@@ -413,6 +413,18 @@ impl BedrockBuilder {
         self
     }
 
+    /// Speak HTTP/2 with prior knowledge (h2c) to a plain `http://` base URL
+    /// instead of HTTP/1.1. Default is false.
+    ///
+    /// For local proxies and emulators that speak h2c: concurrent streams then
+    /// share one connection instead of opening one each. `https` endpoints are
+    /// unaffected: they negotiate HTTP/2 or HTTP/1.1 through ALPN either way.
+    /// See [`HttpSettings::http2_prior_knowledge`].
+    pub fn http2_prior_knowledge(&mut self, on: bool) -> &mut Self {
+        self.http.http2_prior_knowledge = on;
+        self
+    }
+
     /// All HTTP settings at once. Default is [`HttpSettings::default`].
     pub fn http_settings(&mut self, settings: HttpSettings) -> &mut Self {
         self.http = settings;

@@ -14,8 +14,11 @@
 //!   by the caller with [`Transport::request_timeout`].
 //!
 //! `https` uses rustls with the webpki (Mozilla) roots, or the platform's
-//! native roots when asked; plain `http` is allowed for local endpoints such as
-//! the emulator.
+//! native roots when asked, and offers `h2` and `http/1.1` through ALPN: the
+//! server picks, and an HTTP/2 connection carries every concurrent request to
+//! that host. Plain `http` is allowed for local endpoints such as the emulator;
+//! it speaks HTTP/1.1 (one connection per concurrent request) unless
+//! [`HttpSettings::http2_prior_knowledge`] asks for HTTP/2 without ALPN (h2c).
 
 use std::fmt;
 use std::future::Future;
@@ -69,6 +72,21 @@ pub struct HttpSettings {
     pub pool_idle_timeout: Option<Duration>,
     /// The trusted roots for `https`. Default is [`TlsRoots::WebPki`].
     pub tls_roots: TlsRoots,
+    /// Speak HTTP/2 right away on plain `http://` endpoints (h2c with prior
+    /// knowledge, RFC 9113 §3.3) instead of HTTP/1.1. Default is false.
+    ///
+    /// For local proxies and emulators that speak h2c: many concurrent streams
+    /// then share one connection instead of opening one each, which saves the
+    /// per-connection buffers (tens of KiB per stream) and file descriptors.
+    /// An endpoint that only speaks HTTP/1.1 fails every request when this is
+    /// on. `https` is unaffected either way: it always offers `h2` and
+    /// `http/1.1` through ALPN and uses what the server picks (Bedrock picks
+    /// `h2`).
+    ///
+    /// Over HTTP/2, every request to one host shares a single connection, and
+    /// requests beyond the server's `SETTINGS_MAX_CONCURRENT_STREAMS` wait for
+    /// a stream to finish rather than opening a second connection.
+    pub http2_prior_knowledge: bool,
 }
 
 impl Default for HttpSettings {
@@ -81,6 +99,7 @@ impl Default for HttpSettings {
             pool_max_idle_per_host: 32,
             pool_idle_timeout: Some(Duration::from_secs(90)),
             tls_roots: TlsRoots::WebPki,
+            http2_prior_knowledge: false,
         }
     }
 }
@@ -239,7 +258,10 @@ pub struct Transport {
 }
 
 struct Inner {
+    /// `https` (ALPN picks HTTP/2 or HTTP/1.1) and, by default, plain `http` (HTTP/1.1).
     client: HyperClient,
+    /// Plain `http` when [`HttpSettings::http2_prior_knowledge`] is on: HTTP/2 only.
+    h2c: Option<HyperClient>,
     settings: HttpSettings,
 }
 
@@ -273,23 +295,43 @@ impl Transport {
                 .with_provider_and_native_roots(provider)
                 .map_err(|e| TransportError::new(Kind::Setup, e))?,
         };
+        // Sets the ALPN offer to `h2`, `http/1.1` (in that order) for `https`.
         let connector = builder
             .https_or_http()
             .enable_http1()
             .enable_http2()
             .wrap_connector(http);
+        let client = Self::hyper_client(&settings, false).build(connector.clone());
+        // A second pool for plain `http` with HTTP/2 from the first byte; `https` keeps
+        // negotiating through the first one. hyper's HTTP/2 defaults suit many concurrent
+        // streams: 2 MiB initial stream window and 5 MiB connection window (flow-control
+        // credit, not preallocated buffers), the server's SETTINGS_MAX_CONCURRENT_STREAMS
+        // honoured (100 assumed until its SETTINGS arrive), no adaptive (BDP) window, which
+        // the small frames of an event stream would not benefit from.
+        let h2c = settings
+            .http2_prior_knowledge
+            .then(|| Self::hyper_client(&settings, true).build(connector));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                client,
+                h2c,
+                settings,
+            }),
+        })
+    }
+
+    fn hyper_client(
+        settings: &HttpSettings,
+        http2_only: bool,
+    ) -> hyper_util::client::legacy::Builder {
         let mut client = Client::builder(TokioExecutor::new());
         client
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .pool_max_idle_per_host(settings.pool_max_idle_per_host)
-            .pool_idle_timeout(settings.pool_idle_timeout);
-        Ok(Self {
-            inner: Arc::new(Inner {
-                client: client.build(connector),
-                settings,
-            }),
-        })
+            .pool_idle_timeout(settings.pool_idle_timeout)
+            .http2_only(http2_only);
+        client
     }
 
     /// The settings this transport was built with.
@@ -312,7 +354,11 @@ impl Transport {
         &self,
         request: http::Request<Full<Bytes>>,
     ) -> Result<http::Response<Incoming>, TransportError> {
-        let fut = self.inner.client.request(request);
+        let client = match &self.inner.h2c {
+            Some(h2c) if request.uri().scheme() == Some(&http::uri::Scheme::HTTP) => h2c,
+            _ => &self.inner.client,
+        };
+        let fut = client.request(request);
         let result = match self.inner.settings.first_byte_timeout {
             Some(limit) => tokio::time::timeout(limit, fut)
                 .await
@@ -478,6 +524,103 @@ mod tests {
         assert!(!deadline.is_retryable());
         let core: goai_core::Error = deadline.into();
         assert!(core.is_timeout());
+    }
+
+    /// Sends one request to `scheme://127.0.0.1:PORT/x` through a transport with `settings`
+    /// and returns the accepted server-side socket (the request stays unanswered).
+    async fn first_connection(
+        settings: HttpSettings,
+        scheme: &str,
+    ) -> (tokio::net::TcpStream, tokio::task::JoinHandle<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("{scheme}://{}/x", listener.local_addr().expect("addr"));
+        let t = Transport::new(settings).expect("transport");
+        let client = tokio::spawn(async move {
+            let req = http::Request::post(url)
+                .body(Full::new(Bytes::from_static(b"{}")))
+                .expect("request");
+            // Never answered: the test only reads what the client sends first.
+            let _ = t.send(req).await;
+        });
+        let (socket, _) = tokio::time::timeout(Duration::from_secs(10), listener.accept())
+            .await
+            .expect("the client connects")
+            .expect("accept");
+        (socket, client)
+    }
+
+    /// The first `n` bytes the client sends.
+    async fn first_bytes(socket: &mut tokio::net::TcpStream, n: usize) -> Vec<u8> {
+        use tokio::io::AsyncReadExt as _;
+        let mut buf = vec![0; n];
+        tokio::time::timeout(Duration::from_secs(10), socket.read_exact(&mut buf))
+            .await
+            .expect("the client writes")
+            .expect("read");
+        buf
+    }
+
+    /// The ALPN protocols of the TLS ClientHello the transport sends for `https`.
+    async fn alpn_offer(settings: HttpSettings) -> Vec<Vec<u8>> {
+        use tokio::io::AsyncReadExt as _;
+        let (mut socket, client) = first_connection(settings, "https").await;
+        let mut acceptor = rustls::server::Acceptor::default();
+        let mut chunk = [0u8; 4096];
+        let accepted = loop {
+            let n = tokio::time::timeout(Duration::from_secs(10), socket.read(&mut chunk))
+                .await
+                .expect("the client sends its hello")
+                .expect("read");
+            assert!(n > 0, "the client closed before its hello");
+            acceptor.read_tls(&mut &chunk[..n]).expect("read_tls");
+            if let Some(accepted) = acceptor
+                .accept()
+                .map_err(|(e, _)| e)
+                .expect("a ClientHello")
+            {
+                break accepted;
+            }
+        };
+        let offer = accepted
+            .client_hello()
+            .alpn()
+            .map(|protocols| protocols.map(<[u8]>::to_vec).collect())
+            .unwrap_or_default();
+        client.abort();
+        offer
+    }
+
+    fn prior_knowledge() -> HttpSettings {
+        HttpSettings {
+            http2_prior_knowledge: true,
+            ..HttpSettings::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn https_offers_h2_then_http11_through_alpn() {
+        let expected = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        assert_eq!(alpn_offer(HttpSettings::default()).await, expected);
+        // Prior knowledge is about plain http only: https still negotiates.
+        assert_eq!(alpn_offer(prior_knowledge()).await, expected);
+    }
+
+    #[tokio::test]
+    async fn plain_http_is_http11_unless_prior_knowledge() {
+        assert!(!HttpSettings::default().http2_prior_knowledge);
+        let (mut socket, client) = first_connection(HttpSettings::default(), "http").await;
+        assert_eq!(first_bytes(&mut socket, 16).await, b"POST /x HTTP/1.1");
+        client.abort();
+
+        let (mut socket, client) = first_connection(prior_knowledge(), "http").await;
+        // The HTTP/2 connection preface (RFC 9113 §3.4).
+        assert_eq!(
+            first_bytes(&mut socket, 24).await,
+            b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+        );
+        client.abort();
     }
 
     #[tokio::test]

@@ -7,5 +7,6 @@ mod it {
     mod fallbacks;
     mod families;
     mod faults;
+    mod http2;
     mod support;
 }
