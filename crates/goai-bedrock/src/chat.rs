@@ -210,13 +210,25 @@ struct Opened {
 }
 
 impl BedrockChatModel {
-    fn body(&self, plan: &Plan<'_>, streaming: bool) -> Result<Bytes, Error> {
-        let settings = convert::RequestSettings::new(
-            &plan.target.model_id,
+    /// The settings for the plan's current target; the model's own family
+    /// when the target is the model's id (no second classification).
+    fn settings(&self, plan: &Plan<'_>, streaming: bool) -> convert::RequestSettings {
+        let model_id = &plan.target.model_id;
+        let family = if *model_id == self.model_id {
+            self.family
+        } else {
+            Family::from_model_id(model_id)
+        };
+        convert::RequestSettings::with_family(
+            model_id,
+            family,
             self.client.model_options(),
             streaming,
-        );
-        convert::build_request_body(&plan.request, &settings).map(Bytes::from)
+        )
+    }
+
+    fn body(plan: &Plan<'_>, settings: &convert::RequestSettings) -> Result<Bytes, Error> {
+        convert::build_request_body(&plan.request, settings).map(Bytes::from)
     }
 
     fn response_metadata(target: &Target, headers: &http::HeaderMap) -> ResponseMetadata {
@@ -234,7 +246,8 @@ impl BedrockChatModel {
         let invocation = invocation_id();
         let mut plan = Plan::new(self, request);
         loop {
-            let body = self.body(&plan, false)?;
+            let settings = self.settings(&plan, false);
+            let body = Self::body(&plan, &settings)?;
             let transport = self.client.transport().clone();
             let target = plan.target.clone();
             let result = self
@@ -270,11 +283,6 @@ impl BedrockChatModel {
                 .await;
             match result {
                 Ok((parsed, metadata)) => {
-                    let settings = convert::RequestSettings::new(
-                        &plan.target.model_id,
-                        self.client.model_options(),
-                        false,
-                    );
                     let mut response =
                         convert::map_converse_response(parsed, &plan.request, &settings)?;
                     add_request_id(&mut response.provider_metadata, metadata.id.as_deref());
@@ -336,7 +344,8 @@ impl BedrockChatModel {
         let invocation = invocation_id();
         let mut plan = Plan::new(self, request);
         loop {
-            let body = self.body(&plan, true)?;
+            let settings = self.settings(&plan, true);
+            let body = Self::body(&plan, &settings)?;
             let transport = self.client.transport();
             let target = &plan.target;
             let result = self
@@ -352,11 +361,6 @@ impl BedrockChatModel {
                 .await;
             match result {
                 Ok(opened) => {
-                    let settings = convert::RequestSettings::new(
-                        &plan.target.model_id,
-                        self.client.model_options(),
-                        true,
-                    );
                     let mapper = convert::StreamMapper::new(&plan.request, &settings);
                     return Ok(part_stream(opened, mapper, plan.warnings));
                 }

@@ -136,6 +136,24 @@ impl RequestSettings {
         }
     }
 
+    /// [`new`](Self::new) with the family already known (it must be
+    /// `Family::from_model_id(model_id)`), so that a model's calls do not
+    /// classify its id again on every request.
+    pub(crate) fn with_family(
+        model_id: &str,
+        family: Family,
+        options: &ModelOptions,
+        streaming: bool,
+    ) -> Self {
+        debug_assert_eq!(family, Family::from_model_id(model_id));
+        Self {
+            model_id: model_id.to_owned(),
+            family,
+            options: options.clone(),
+            streaming,
+        }
+    }
+
     /// The model id the request is for.
     pub fn model_id(&self) -> &str {
         &self.model_id

@@ -6,8 +6,8 @@
 //! canonical URI is the URI-encoding of the sent path). The two can never differ.
 
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, TryLockError};
 use std::time::{Duration, SystemTime};
 
 use sigv4::{Payload, SignableRequest, SigningKeyCache, SigningParams};
@@ -26,6 +26,11 @@ pub(crate) struct Signer {
     /// Server time minus local time, in milliseconds.
     skew_ms: AtomicI64,
     keys: SigningKeyCache,
+    /// A reused `sigv4::Signer`: its buffers, parsed-target and scope caches
+    /// and the hash state of the canonical-request blocks consecutive requests
+    /// share survive from one request to the next. Taken with `try_lock`; a
+    /// request that finds it busy signs with a fresh one (same output).
+    reused: Mutex<sigv4::Signer>,
 }
 
 impl fmt::Debug for Signer {
@@ -42,6 +47,7 @@ impl Signer {
             clock,
             skew_ms: AtomicI64::new(0),
             keys: SigningKeyCache::new(),
+            reused: Mutex::new(sigv4::Signer::new()),
         }
     }
 
@@ -97,13 +103,26 @@ impl Signer {
         let request = SignableRequest::new("POST", url, headers, Payload::Bytes(body));
         let params =
             SigningParams::new(&creds, region, SIGNING_NAME, self.now()).with_key_cache(&self.keys);
-        let mut signer = sigv4::Signer::new();
-        let out = signer.sign(&request, &params)?;
-        Ok(out
-            .headers()
-            .iter()
-            .map(|h| (h.name, h.value.to_owned(), h.sensitive))
-            .collect())
+        let added = |signer: &mut sigv4::Signer| -> Result<_, sigv4::Error> {
+            let out = signer.sign(&request, &params)?;
+            Ok(out
+                .headers()
+                .iter()
+                .map(|h| (h.name, h.value.to_owned(), h.sensitive))
+                .collect())
+        };
+        match self.reused.try_lock() {
+            Ok(mut signer) => added(&mut signer),
+            // A panic while signing may have left its caches half-written:
+            // start again from a fresh signer.
+            Err(TryLockError::Poisoned(poisoned)) => {
+                let mut signer = poisoned.into_inner();
+                *signer = sigv4::Signer::new();
+                self.reused.clear_poison();
+                added(&mut signer)
+            }
+            Err(TryLockError::WouldBlock) => added(&mut sigv4::Signer::new()),
+        }
     }
 }
 

@@ -1,14 +1,17 @@
 //! Reading a ConverseStream response: hyper body → EventStream frames →
 //! converse-types events, one frame at a time.
 //!
-//! Only the bytes of the frame being assembled are buffered. Exceptions
+//! Only the bytes of the frame being assembled are copied into the frame
+//! buffer: a chunk from the body is kept as it came (no copy) and handed to
+//! the decoder one frame at a time, so the first frame of a large chunk is
+//! decoded without copying the rest of the chunk first. Exceptions
 //! (`:message-type` = `exception`, named by `:exception-type`) and errors
 //! (`error`, named by `:error-code`) become classified [`ServiceError`]s; a
 //! corrupt or truncated frame ends the stream with an error, never silently.
 
 use std::task::{Context, Poll, ready};
 
-use bytes::BytesMut;
+use bytes::{Buf, Bytes, BytesMut};
 use converse_types::{ConverseStreamEvent, StreamFrame};
 use eventstream::{Decoder, Message};
 use goai_core::Error;
@@ -16,6 +19,9 @@ use hyper::body::Incoming;
 
 use crate::error::ServiceError;
 use crate::transport::{IdleTimer, Transport, poll_next_chunk};
+
+/// The length of an EventStream prelude (total length, headers length, CRC).
+const PRELUDE_LEN: usize = 12;
 
 /// A failure while reading the stream.
 #[derive(Debug)]
@@ -35,7 +41,10 @@ pub(crate) struct EventReader {
     body: Incoming,
     idle: IdleTimer,
     decoder: Decoder,
+    /// The frame being assembled.
     buf: BytesMut,
+    /// What is left of the last chunk, not yet moved into `buf`.
+    rest: Bytes,
     eof: bool,
     done: bool,
 }
@@ -47,6 +56,7 @@ impl EventReader {
             idle: IdleTimer::new(transport),
             decoder: Decoder::new(),
             buf: BytesMut::new(),
+            rest: Bytes::new(),
             eof: false,
             done: false,
         }
@@ -78,7 +88,8 @@ impl EventReader {
         cx: &mut Context<'_>,
     ) -> Poll<Result<Option<ConverseStreamEvent>, ReadError>> {
         loop {
-            let decoded = if self.eof {
+            fill_frame(&mut self.buf, &mut self.rest);
+            let decoded = if self.eof && self.rest.is_empty() {
                 self.decoder.decode_eof(&mut self.buf)
             } else {
                 self.decoder.decode(&mut self.buf)
@@ -90,7 +101,8 @@ impl EventReader {
                     }
                     continue;
                 }
-                Ok(None) if self.eof => return Poll::Ready(Ok(None)),
+                Ok(None) if self.eof && self.rest.is_empty() => return Poll::Ready(Ok(None)),
+                Ok(None) if !self.rest.is_empty() => continue,
                 Ok(None) => {}
                 Err(e) => {
                     let message = if self.eof {
@@ -106,7 +118,7 @@ impl EventReader {
                 }
             }
             match ready!(poll_next_chunk(&mut self.body, &mut self.idle, cx)) {
-                Ok(Some(chunk)) => self.buf.extend_from_slice(&chunk),
+                Ok(Some(chunk)) => self.rest = chunk,
                 Ok(None) => self.eof = true,
                 Err(e) => {
                     let core: Error = e.into();
@@ -127,6 +139,39 @@ impl EventReader {
             }
         }
     }
+}
+
+/// Moves bytes from `rest` into `buf`: up to the end of the frame that starts
+/// `buf` (its length is in its first 4 bytes), or everything when that length
+/// is not known yet. The decoder sees the same bytes in the same order as if
+/// whole chunks were appended, but the first frame of a large chunk is
+/// decodable without copying the rest of the chunk.
+fn fill_frame(buf: &mut BytesMut, rest: &mut Bytes) {
+    if rest.is_empty() {
+        return;
+    }
+    let have = buf.len();
+    let total = if have >= 4 {
+        Some(u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]))
+    } else if have + rest.len() >= 4 {
+        let mut len = [0u8; 4];
+        len[..have].copy_from_slice(&buf[..have]);
+        len[have..].copy_from_slice(&rest[..4 - have]);
+        Some(u32::from_be_bytes(len))
+    } else {
+        None
+    };
+    let take = match total {
+        // At least a prelude, so that a bad length is reported by the decoder.
+        Some(total) => usize::try_from(total)
+            .unwrap_or(usize::MAX)
+            .max(PRELUDE_LEN)
+            .saturating_sub(have)
+            .clamp(1, rest.len()),
+        None => rest.len(),
+    };
+    buf.extend_from_slice(&rest[..take]);
+    rest.advance(take);
 }
 
 /// Classifies one frame: an event (`Ok(Some)`), an ignorable frame (`Ok(None)`),
@@ -284,6 +329,62 @@ mod tests {
         assert!(matches!(classify(&bad), Err(ReadError::Broken(_))));
         let unknown = frame(&[(":message-type", "weird")], "{}");
         assert!(matches!(classify(&unknown), Err(ReadError::Broken(_))));
+    }
+
+    /// Decodes `chunks` the way the reader does; the messages, or the error.
+    fn decode_chunks(chunks: &[&[u8]]) -> Result<Vec<Message>, eventstream::Error> {
+        let (mut decoder, mut buf, mut out) = (Decoder::new(), BytesMut::new(), Vec::new());
+        for chunk in chunks {
+            let mut rest = Bytes::copy_from_slice(chunk);
+            loop {
+                fill_frame(&mut buf, &mut rest);
+                match decoder.decode(&mut buf)? {
+                    Some(m) => out.push(m),
+                    None if rest.is_empty() => break,
+                    None => {}
+                }
+                // Never more than one frame in the buffer.
+                assert!(buf.len() <= 64, "buffered {} bytes", buf.len());
+            }
+        }
+        while let Some(m) = decoder.decode_eof(&mut buf)? {
+            out.push(m);
+        }
+        Ok(out)
+    }
+
+    /// Frames come out the same however the body is chunked, one frame at a
+    /// time; a truncated or corrupt stream is still an error.
+    #[test]
+    fn chunks_are_decoded_frame_by_frame() {
+        let frames: Vec<Message> = (0..4)
+            .map(|i| frame(&[(":message-type", "event")], ["a", "bb", "", "dddd"][i]))
+            .collect();
+        let mut wire = Vec::new();
+        for f in &frames {
+            wire.extend_from_slice(&f.to_bytes().expect("encodes"));
+        }
+        assert_eq!(decode_chunks(&[&wire]).expect("decodes"), frames);
+        for a in 0..wire.len() {
+            for b in a..wire.len() {
+                let got = decode_chunks(&[&wire[..a], &wire[a..b], &wire[b..]]).expect("decodes");
+                assert_eq!(got, frames, "split at {a}, {b}");
+            }
+            assert!(decode_chunks(&[&wire[..a]]).is_err() || a == 0 || is_boundary(&wire, a));
+        }
+        let mut corrupt = wire.clone();
+        corrupt[20] ^= 1;
+        assert!(decode_chunks(&[&corrupt]).is_err());
+        assert!(decode_chunks(&[&[0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 9]]).is_err());
+    }
+
+    fn is_boundary(wire: &[u8], at: usize) -> bool {
+        let mut pos = 0;
+        while pos < at {
+            pos += u32::from_be_bytes([wire[pos], wire[pos + 1], wire[pos + 2], wire[pos + 3]])
+                as usize;
+        }
+        pos == at
     }
 
     /// The text-delta fast path agrees with converse-types on every shape.
