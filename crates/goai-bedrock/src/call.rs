@@ -131,14 +131,28 @@ pub(crate) fn invocation_id() -> String {
     }
     let hi = (words[0] & 0xffff_ffff_ffff_0fff) | 0x4000;
     let lo = (words[1] & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    // `{:08x}-{:04x}-{:04x}-{:04x}-{:012x}` of the two words, without `format!`.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 36];
+    let mut pos = 0;
+    for (word, groups) in [
+        (hi, [8usize, 4, 4].as_slice()),
+        (lo, [4usize, 12].as_slice()),
+    ] {
+        let mut shift = 64;
+        for &digits in groups {
+            if pos > 0 {
+                out[pos] = b'-';
+                pos += 1;
+            }
+            for _ in 0..digits {
+                shift -= 4;
+                out[pos] = HEX[((word >> shift) & 0xf) as usize];
+                pos += 1;
+            }
+        }
+    }
+    out.iter().map(|&b| char::from(b)).collect()
 }
 
 /// Converts response headers into goai-core's header list.
@@ -367,6 +381,9 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(a.as_bytes()[14], b'4');
         assert!(a.chars().all(|c| c.is_ascii_hexdigit() || c == '-'));
+        let dashes: Vec<usize> = a.match_indices('-').map(|(i, _)| i).collect();
+        assert_eq!(dashes, [8, 13, 18, 23]);
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'));
     }
 
     #[test]
