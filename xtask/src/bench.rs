@@ -6,7 +6,8 @@
 //! first runs `sdk_flows` (the official SDK's basic flows against the emulator: if the SDK does
 //! not accept the emulator, the comparison means nothing), then `peers compare`, and writes:
 //! - `target/bench/compare.json`: `{"workload": {"ours": x, "peer": y, "unit": "...", "ratio": peer/ours}}`
-//!   (and `compare-raw.json`, every per-round figure the table was computed from);
+//!   with `ours_h2` / `ratio_h2` beside them for goai-rs over HTTP/2 (h2c) (and
+//!   `compare-raw.json`, every per-round figure the table was computed from);
 //! - the table, with machine info and the date, into `docs/benchmarks.md` between
 //!   `<!-- compare:start -->` and `<!-- compare:end -->` (appended when the markers are missing;
 //!   the rest of the file is kept).
@@ -83,8 +84,12 @@ that is already there; the 1-delta rows show the request path alone. The sign an
 time the same inputs as the `sigv4` and `eventstream` criterion benches, in alternating batches \
 in one process. Two yardsticks run the same workloads and are not products: *goai-bedrock \
 alone* calls the provider's `LanguageModel::generate` / `stream` without goai-core's functions, \
-and *floor* is hyper + `sigv4` + `eventstream` + serde_json by hand. Lower is better \
-everywhere; `peer / ours` above 1 means goai-rs is ahead.";
+and *floor* is hyper + `sigv4` + `eventstream` + serde_json by hand. *goai-rs over HTTP/2* \
+is goai-rs with `http2_prior_knowledge(true)` (h2c to the emulator; over TLS both products \
+offer `h2` through ALPN, see `benches/peers/README.md`), one connection per 200 concurrent \
+streams; its figures are under `ours_h2` / `ratio_h2` in `compare.json`, apart from the \
+HTTP/1.1 `ours` / `peer` pair. Lower is better everywhere; `peer / ours` above 1 means goai-rs \
+is ahead.";
 
 /// `section` in place of the text between the markers (markers included), else appended.
 fn splice(current: &str, section: &str) -> String {

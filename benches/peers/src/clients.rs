@@ -1,6 +1,10 @@
 //! The two clients, driven through their public, user-facing APIs:
 //!
-//! - ours: `goai_bedrock::Bedrock` + `goai_core::{generate_text, stream_text}`;
+//! - ours: `goai_bedrock::Bedrock` + `goai_core::{generate_text, stream_text}`, over HTTP/1.1
+//!   to the emulator's plain `http://` URL, like the peer;
+//! - ours-h2: the same, with `http2_prior_knowledge(true)`: HTTP/2 without TLS (h2c), so that
+//!   concurrent streams share a connection as they would over TLS, where both clients offer `h2`
+//!   through ALPN;
 //! - peer: `aws_sdk_bedrockruntime::Client` configured with `aws_config` (static credentials and
 //!   `endpoint_url`), `converse()` / `converse_stream()`.
 //!
@@ -22,6 +26,8 @@ pub const PROMPT: &str = "Say hello to the benchmark.";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Which {
     Ours,
+    /// `Ours` over HTTP/2 with prior knowledge (h2c) to the emulator.
+    OursH2,
     Peer,
     /// Not a product: hyper + `sigv4` + `eventstream` + serde_json by hand, with no goai-core or
     /// goai-bedrock layer. What the same building blocks cost at least; the gap between it and
@@ -37,6 +43,7 @@ impl Which {
     pub fn name(self) -> &'static str {
         match self {
             Which::Ours => "ours",
+            Which::OursH2 => "ours-h2",
             Which::Peer => "peer",
             Which::Floor => "floor",
             Which::Provider => "provider",
@@ -46,6 +53,7 @@ impl Which {
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "ours" => Some(Which::Ours),
+            "ours-h2" => Some(Which::OursH2),
             "peer" => Some(Which::Peer),
             "floor" => Some(Which::Floor),
             "provider" => Some(Which::Provider),
@@ -81,10 +89,11 @@ pub struct StreamRun {
 impl Client {
     pub async fn new(which: Which, url: &str) -> Result<Self, String> {
         match which {
-            Which::Ours | Which::Provider => {
+            Which::Ours | Which::OursH2 | Which::Provider => {
                 let mut builder = goai_bedrock::Bedrock::builder();
                 builder
                     .base_url(url)
+                    .http2_prior_knowledge(which == Which::OursH2)
                     .region(bedrock_emulator::DEFAULT_REGION)
                     .access_key(
                         bedrock_emulator::DEFAULT_ACCESS_KEY_ID,

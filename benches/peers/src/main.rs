@@ -4,7 +4,7 @@
 //! ```text
 //! peers compare [--out DIR] [--rounds N] [--quick]   the whole comparison (what `cargo xtask bench` runs)
 //! peers emulator                                     the emulator alone; first line `listening on URL`
-//! peers client ours|peer|provider|floor --url URL converse|stream|concurrent [options]
+//! peers client ours|ours-h2|peer|provider|floor --url URL converse|stream|concurrent [options]
 //! peers micro [--seconds S]                          sign and decode micro-benchmarks
 //! ```
 //!
@@ -21,7 +21,13 @@
 //! - a third client, `floor` (hyper + sigv4 + eventstream + serde_json by hand, see
 //!   `floor.rs`), runs the same workloads to show how much of each figure the emulator, the
 //!   network and the building blocks account for, and a fourth, `provider` (goai-bedrock's
-//!   `LanguageModel` called directly), splits what our two upper layers add.
+//!   `LanguageModel` called directly), splits what our two upper layers add;
+//! - `ours-h2` is `ours` over HTTP/2 with prior knowledge (h2c): the emulator's URL is plain
+//!   `http://`, where both products speak HTTP/1.1 (one connection per concurrent stream); over
+//!   TLS both offer `h2` through ALPN (ours: `goai_bedrock::transport`; the SDK's default
+//!   client: `aws-smithy-http-client` 1.5.2, `src/client/tls/rustls_provider.rs:311-323`), and
+//!   Bedrock's streams then share connections. Its figures go in a column and a key of their own;
+//!   `ours` / `peer` stay the like-for-like HTTP/1.1 comparison.
 
 mod clients;
 mod floor;
@@ -109,7 +115,7 @@ fn client(args: &[String]) -> Result<(), String> {
     let which = args
         .first()
         .and_then(|s| Which::parse(s))
-        .ok_or("client: expected ours, peer or floor")?;
+        .ok_or("client: expected ours, ours-h2, peer, provider or floor")?;
     let url: String = flag(args, "--url", String::new())?;
     if url.is_empty() {
         return Err("client: --url is required".into());
@@ -130,7 +136,7 @@ fn client(args: &[String]) -> Result<(), String> {
         match workload.as_str() {
             "converse" => converse_workload(&client, args).await,
             "stream" => stream_workload(&client, args).await,
-            _ => concurrent_workload(&client, args).await,
+            _ => concurrent_workload(&client, which, &url, args).await,
         }
     })?;
     println!("{out}");
@@ -194,8 +200,22 @@ async fn stream_workload(client: &Client, args: &[String]) -> Result<Value, Stri
 /// `--streams` ConverseStream requests at once. Each stream, once its first text delta has
 /// arrived, waits until every stream has one (or failed), so that all are open together; then
 /// all are drained. Memory is read at that moment (VmRSS) and at the end (VmHWM, the peak).
-async fn concurrent_workload(client: &Client, args: &[String]) -> Result<Value, String> {
+///
+/// Over HTTP/2 (`ours-h2`) all requests of one client share one connection, and the emulator
+/// (hyper's server defaults) allows 200 concurrent streams on a connection
+/// (SETTINGS_MAX_CONCURRENT_STREAMS); further requests would wait for a free stream and never
+/// be open together. So `ours-h2` uses one client (one connection) per
+/// `--streams-per-connection` streams (default 200; 0 for a single client), every client set up
+/// and warmed by one stream before the baseline, and the streams spread round-robin.
+async fn concurrent_workload(
+    client: &Client,
+    which: Which,
+    url: &str,
+    args: &[String],
+) -> Result<Value, String> {
     let streams: usize = flag(args, "--streams", 1000)?;
+    let default_per_connection = if which == Which::OursH2 { 200 } else { 0 };
+    let per_connection: usize = flag(args, "--streams-per-connection", default_per_connection)?;
     let deltas: u64 = flag(args, "--deltas", 20)?;
     let bytes: u64 = flag(args, "--bytes", 20)?;
     let stall_ms: u64 = flag(args, "--stall-ms", 20)?;
@@ -206,11 +226,19 @@ async fn concurrent_workload(client: &Client, args: &[String]) -> Result<Value, 
         (bedrock_emulator::THROUGHPUT_HEADER, shape.as_str()),
         (bedrock_emulator::FAULT_HEADER, stall.as_str()),
     ];
-    // One stream first, so the baseline includes a fully initialised client.
-    client
-        .stream(&[(bedrock_emulator::THROUGHPUT_HEADER, "2:20")], || async {
+    let mut more = Vec::new();
+    if per_connection > 0 {
+        for _ in 1..streams.div_ceil(per_connection) {
+            more.push(Client::new(which, url).await?);
+        }
+    }
+    let clients: Vec<&Client> = std::iter::once(client).chain(more.iter()).collect();
+    // One stream per client first, so the baseline includes fully initialised clients.
+    for c in &clients {
+        c.stream(&[(bedrock_emulator::THROUGHPUT_HEADER, "2:20")], || async {
         })
         .await?;
+    }
     let baseline = sys::rss_kib();
 
     let arrived = Rc::new(Cell::new(0usize));
@@ -229,7 +257,8 @@ async fn concurrent_workload(client: &Client, args: &[String]) -> Result<Value, 
     };
     let start = Instant::now();
     let mut tasks: FuturesUnordered<_> = (0..streams)
-        .map(|_| {
+        .map(|i| {
+            let client = clients[i % clients.len()];
             let (arrived, all_open, arrive) = (arrived.clone(), all_open.clone(), arrive.clone());
             let headers = &headers;
             async move {
@@ -275,6 +304,7 @@ async fn concurrent_workload(client: &Client, args: &[String]) -> Result<Value, 
     let peak = sys::peak_rss_kib();
     Ok(json!({
         "streams": streams,
+        "clients": clients.len(),
         "baseline_kib": baseline,
         "open_rss_kib": open_rss.get(),
         "peak_kib": peak,
@@ -389,6 +419,8 @@ struct Row {
     floor: f64,
     /// The `provider` client's figure (NaN where it does not apply).
     provider: f64,
+    /// The `ours-h2` client's figure: goai-rs over HTTP/2 (NaN where it does not apply).
+    ours_h2: f64,
     unit: &'static str,
     goal: &'static str,
 }
@@ -397,6 +429,12 @@ impl Row {
     fn ratio(&self) -> Option<f64> {
         (self.ours > 0.0 && self.ours.is_finite() && self.peer.is_finite())
             .then(|| self.peer / self.ours)
+    }
+
+    /// `peer / ours-h2`: the SDK over HTTP/1.1 against goai-rs over HTTP/2 (not like-for-like).
+    fn ratio_h2(&self) -> Option<f64> {
+        (self.ours_h2 > 0.0 && self.ours_h2.is_finite() && self.peer.is_finite())
+            .then(|| self.peer / self.ours_h2)
     }
 }
 
@@ -447,8 +485,8 @@ fn compare(args: &[String]) -> Result<(), String> {
             ],
         ),
     ];
-    // results[workload][ours=0|peer=1|floor=2|provider=3] = per-round outputs.
-    let mut results: Vec<[Vec<Value>; 4]> = vec![Default::default(); workloads.len()];
+    // results[workload][ours=0|peer=1|floor=2|provider=3|ours-h2=4] = per-round outputs.
+    let mut results: Vec<[Vec<Value>; 5]> = vec![Default::default(); workloads.len()];
     for round in 0..rounds {
         for (w, (name, wargs)) in workloads.iter().enumerate() {
             let pair = if round % 2 == 0 {
@@ -457,9 +495,21 @@ fn compare(args: &[String]) -> Result<(), String> {
                 [Which::Peer, Which::Ours]
             };
             let order = if (round / 2) % 2 == 0 {
-                [pair[0], pair[1], Which::Provider, Which::Floor]
+                [
+                    pair[0],
+                    pair[1],
+                    Which::OursH2,
+                    Which::Provider,
+                    Which::Floor,
+                ]
             } else {
-                [Which::Floor, Which::Provider, pair[0], pair[1]]
+                [
+                    Which::Floor,
+                    Which::Provider,
+                    Which::OursH2,
+                    pair[0],
+                    pair[1],
+                ]
             };
             for which in order {
                 let mut argv = vec![s("client"), s(which.name()), s("--url"), url.clone()];
@@ -475,6 +525,7 @@ fn compare(args: &[String]) -> Result<(), String> {
                     Which::Peer => 1,
                     Which::Floor => 2,
                     Which::Provider => 3,
+                    Which::OursH2 => 4,
                 };
                 results[w][slot].push(value);
             }
@@ -519,12 +570,13 @@ fn compare(args: &[String]) -> Result<(), String> {
                 .collect(),
         )
     };
-    let all = |f: &dyn Fn(usize) -> f64| (f(0), f(1), f(2), f(3));
+    let all = |f: &dyn Fn(usize) -> f64| (f(0), f(1), f(2), f(3), f(4));
     let deltas_label = "1,000×20 B";
     let streams_label = if quick { "200" } else { "1,000" };
     let mut rows = Vec::new();
+    type Figures = (f64, f64, f64, f64, f64);
     let mut row =
-        |key, label: String, (ours, peer, floor, provider): (f64, f64, f64, f64), unit, goal| {
+        |key, label: String, (ours, peer, floor, provider, ours_h2): Figures, unit, goal| {
             rows.push(Row {
                 key,
                 label,
@@ -532,6 +584,7 @@ fn compare(args: &[String]) -> Result<(), String> {
                 peer,
                 floor,
                 provider,
+                ours_h2,
                 unit,
                 goal,
             })
@@ -616,6 +669,7 @@ fn compare(args: &[String]) -> Result<(), String> {
             micro["sign_ns"]["peer"].as_f64().unwrap_or(f64::NAN),
             f64::NAN,
             f64::NAN,
+            f64::NAN,
         ),
         "ns",
         "",
@@ -626,6 +680,7 @@ fn compare(args: &[String]) -> Result<(), String> {
         (
             micro["decode_ns"]["ours"].as_f64().unwrap_or(f64::NAN) / 1e3,
             micro["decode_ns"]["peer"].as_f64().unwrap_or(f64::NAN) / 1e3,
+            f64::NAN,
             f64::NAN,
             f64::NAN,
         ),
@@ -645,6 +700,9 @@ fn compare(args: &[String]) -> Result<(), String> {
                 "ratio": r.ratio().map(round3),
                 "provider": r.provider.is_finite().then(|| round3(r.provider)),
                 "floor": r.floor.is_finite().then(|| round3(r.floor)),
+                // goai-rs over HTTP/2 (h2c prior knowledge to the emulator), and peer / that.
+                "ours_h2": r.ours_h2.is_finite().then(|| round3(r.ours_h2)),
+                "ratio_h2": r.ratio_h2().map(round3),
             }),
         );
     }
@@ -662,6 +720,7 @@ fn compare(args: &[String]) -> Result<(), String> {
         "stream": {"ours": results[1][0], "peer": results[1][1], "provider": results[1][3], "floor": results[1][2]},
         "concurrent": {"ours": results[2][0], "peer": results[2][1], "provider": results[2][3], "floor": results[2][2]},
         "stream1": {"ours": results[3][0], "peer": results[3][1], "provider": results[3][3], "floor": results[3][2]},
+        "ours_h2": {"converse": results[0][4], "stream": results[1][4], "concurrent": results[2][4], "stream1": results[3][4]},
         "micro": micro,
     });
     std::fs::write(
@@ -673,26 +732,39 @@ fn compare(args: &[String]) -> Result<(), String> {
     // compare.md: the table and how it was measured (the xtask adds machine info and date).
     let mut md = String::new();
     md.push_str(
-        "| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal | goai-bedrock alone | floor |\n",
+        "| workload | goai-rs | aws-sdk-bedrockruntime | unit | peer / ours | goal | goai-rs over HTTP/2 ¹ | peer / ours over HTTP/2 | goai-bedrock alone | floor |\n",
     );
-    md.push_str("|---|---:|---:|---|---:|---|---:|---:|\n");
+    md.push_str("|---|---:|---:|---|---:|---|---:|---:|---:|---:|\n");
     for r in &rows {
         let ratio = r
             .ratio()
             .map(|x| format!("{x:.2}×"))
             .unwrap_or_else(|| "n/a".into());
+        let ratio_h2 = r.ratio_h2().map(|x| format!("{x:.2}×")).unwrap_or_default();
         md.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.label,
             fmt(r.ours),
             fmt(r.peer),
             r.unit,
             ratio,
             r.goal,
+            opt(r.ours_h2),
+            ratio_h2,
             opt(r.provider),
             opt(r.floor),
         ));
     }
+    md.push_str(
+        "\n¹ goai-rs over HTTP/2 (h2c prior knowledge to the emulator; over TLS both ALPN-negotiate): \
+         `goai_bedrock::BedrockBuilder::http2_prior_knowledge(true)`, concurrent streams sharing \
+         one connection per 200 streams (the emulator's SETTINGS_MAX_CONCURRENT_STREAMS). The \
+         emulator's URL is plain `http://`, where both products speak HTTP/1.1, so `goai-rs` / \
+         `aws-sdk-bedrockruntime` and `peer / ours` are the like-for-like HTTP/1.1 comparison. \
+         Against Bedrock over TLS both clients offer `h2` through ALPN (the SDK's default \
+         client: `aws-smithy-http-client` 1.5.2, `src/client/tls/rustls_provider.rs:311-323`), \
+         so there both would multiplex; the SDK's HTTP/2 memory per stream was not measured.\n",
+    );
     md.push_str(&format!(
         "\nRounds: {rounds} (order alternating). Load average (1/5/15 min) before: {load_before}; \
          after: {load_after}. Wall time: {:.0} s.\n",
