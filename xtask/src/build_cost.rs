@@ -18,7 +18,7 @@ use goai_core::{generate_text, Request};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let bedrock = Bedrock::from_env().await?;
+    let bedrock = Bedrock::from_env()?;
     let model = bedrock.chat("us.anthropic.claude-3-5-haiku-20241022-v1:0");
     let out = generate_text(&model, Request::prompt("Say hello").max_tokens(64)).await?;
     println!("{}", out.text);
