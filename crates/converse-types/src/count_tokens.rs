@@ -82,6 +82,31 @@ impl CountTokensRequest {
             input: CountTokensInput::Converse(request.into()),
         }
     }
+
+    /// The JSON body of this request (`serde_json::to_vec`).
+    ///
+    /// Prefer this to calling serde_json on the request yourself: the serializer for the whole
+    /// model is then compiled once, in this crate, instead of again in every crate that sends
+    /// requests.
+    ///
+    /// # Errors
+    /// Only if a document (`Value`) cannot be written as JSON, which serde_json never reports
+    /// for values it built itself.
+    #[inline(never)]
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
+    }
+}
+
+impl CountTokensResponse {
+    /// Reads a response from its JSON body (`serde_json::from_slice`).
+    ///
+    /// # Errors
+    /// Fails when the body is not JSON or does not match the response's shape.
+    #[inline(never)]
+    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
 }
 
 /// A CountTokens response (`CountTokensResponse`).

@@ -239,6 +239,20 @@ impl ConverseRequest {
         self.tool_config = Some(config);
         self
     }
+
+    /// The JSON body of this request (`serde_json::to_vec`).
+    ///
+    /// Prefer this to calling serde_json on the request yourself: the serializer for the whole
+    /// model is then compiled once, in this crate, instead of again in every crate that sends
+    /// requests.
+    ///
+    /// # Errors
+    /// Only if a document (`Value`) cannot be written as JSON, which serde_json never reports
+    /// for values it built itself.
+    #[inline(never)]
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
+    }
 }
 
 /// A ConverseStream request (`ConverseStreamRequest`): `POST /model/{modelId}/converse-stream`.
@@ -297,6 +311,20 @@ impl ConverseStreamRequest {
             messages: Some(messages),
             ..Self::default()
         }
+    }
+
+    /// The JSON body of this request (`serde_json::to_vec`).
+    ///
+    /// Prefer this to calling serde_json on the request yourself: the serializer for the whole
+    /// model is then compiled once, in this crate, instead of again in every crate that sends
+    /// requests.
+    ///
+    /// # Errors
+    /// Only if a document (`Value`) cannot be written as JSON, which serde_json never reports
+    /// for values it built itself.
+    #[inline(never)]
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        serde_json::to_vec(self)
     }
 }
 

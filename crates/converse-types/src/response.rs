@@ -132,6 +132,18 @@ pub struct ConverseResponse {
 }
 
 impl ConverseResponse {
+    /// Reads a response from its JSON body (`serde_json::from_slice`).
+    ///
+    /// Prefer this to calling serde_json yourself: the deserializer for the whole model is
+    /// then compiled once, in this crate, instead of again in every crate that reads responses.
+    ///
+    /// # Errors
+    /// Fails when the body is not JSON or does not match the response's shape.
+    #[inline(never)]
+    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(body)
+    }
+
     /// The generated message, unless the output is a member this crate does not know.
     pub fn message(&self) -> Option<&Message> {
         match &self.output {

@@ -268,8 +268,8 @@ impl BedrockChatModel {
                                 .read_body(&mut body, MAX_RESPONSE_BODY)
                                 .await
                                 .map_err(|e| AttemptError::Other(e.into()))?;
-                            let parsed: converse_types::ConverseResponse =
-                                serde_json::from_slice(&bytes).map_err(|e| {
+                            let parsed = converse_types::ConverseResponse::from_json(&bytes)
+                                .map_err(|e| {
                                     AttemptError::Other(Error::Transport {
                                         message: format!("invalid Converse response body: {e}"),
                                         retryable: false,

@@ -593,9 +593,9 @@ pub fn build_converse_stream_request(
 /// cannot be serialized.
 pub fn build_request_body(req: &ModelRequest, s: &RequestSettings) -> Result<Vec<u8>, Error> {
     let body = if s.streaming {
-        serde_json::to_vec(&build_converse_stream_request(req, s)?)
+        build_converse_stream_request(req, s)?.to_json()
     } else {
-        serde_json::to_vec(&build_converse_request(req, s)?)
+        build_converse_request(req, s)?.to_json()
     };
     body.map_err(|e| Error::invalid_request(format!("could not serialize the request: {e}")))
 }

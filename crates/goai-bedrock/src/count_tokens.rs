@@ -40,7 +40,8 @@ pub(crate) fn count_tokens_body(
 ) -> Result<Vec<u8>, Error> {
     let settings = RequestSettings::new(model_id, bedrock.model_options(), false);
     let converse = build_converse_request(request, &settings)?;
-    serde_json::to_vec(&CountTokensRequest::for_converse(&converse))
+    CountTokensRequest::for_converse(&converse)
+        .to_json()
         .map_err(|e| Error::invalid_request(format!("could not serialize the request: {e}")))
 }
 
@@ -71,7 +72,7 @@ pub(crate) async fn count_tokens(
                         .read_body(&mut body, MAX_RESPONSE_BODY)
                         .await
                         .map_err(|e| AttemptError::Other(e.into()))?;
-                    serde_json::from_slice::<CountTokensResponse>(&bytes).map_err(|e| {
+                    CountTokensResponse::from_json(&bytes).map_err(|e| {
                         AttemptError::Other(Error::Transport {
                             message: format!("invalid CountTokens response body: {e}"),
                             retryable: false,
