@@ -287,6 +287,9 @@ impl ConverseStreamEvent {
 
     /// The JSON payload of this event's frame (what Bedrock puts in the frame body, minus its
     /// `p` padding).
+    // `#[inline]`: only servers and tests write events, so the serializers of the event model
+    // are compiled where this is called instead of into every client build.
+    #[inline]
     pub fn to_payload(&self) -> Vec<u8> {
         match self {
             Self::MessageStart(e) => payload_of(e),
@@ -338,6 +341,8 @@ impl ConverseStreamException {
     }
 
     /// The JSON payload of this exception's frame.
+    // `#[inline]`: see `ConverseStreamEvent::to_payload`.
+    #[inline]
     pub fn to_payload(&self) -> Vec<u8> {
         match self {
             Self::InternalServer(e) => payload_of(e),
