@@ -1,7 +1,8 @@
 //! `cargo xtask build-cost`: the cost of depending on goai-bedrock versus the official SDK.
 //!
-//! Two tiny apps that make one Converse call are generated under `target/build-cost/`, one on
-//! `goai-bedrock`, one on `aws-sdk-bedrockruntime` + `aws-config`. Each is built clean in release
+//! Three tiny apps that make one Converse call are generated under `target/build-cost/`: one on
+//! `goai-bedrock` with its default features, one on `goai-bedrock` without them (HTTP/1.1 only,
+//! no `h2`), and one on `aws-sdk-bedrockruntime` + `aws-config`. Each is built clean in release
 //! mode in its own target directory (dependencies are fetched first, so the download is not
 //! timed). The figures (wall time, crates compiled, stripped binary size) go to
 //! `target/bench/build-cost.json` and are printed as a markdown table.
@@ -102,72 +103,122 @@ fn write_app(dir: &Path, name: &str, deps: &str, main: &str) -> Result<(), Strin
     fs::write(src.join("main.rs"), main).map_err(|e| format!("writing the {name} main: {e}"))
 }
 
+fn row(name: &str, ours: f64, lean: f64, peer: f64, show: impl Fn(f64) -> String) -> String {
+    format!(
+        "| {name} | {} | {} | {} | {:.2}× | {:.2}× |",
+        show(ours),
+        show(lean),
+        show(peer),
+        peer / ours.max(f64::MIN_POSITIVE),
+        peer / lean.max(f64::MIN_POSITIVE),
+    )
+}
+
+fn json_entry(key: &str, ours: f64, lean: f64, peer: f64, unit: &str) -> String {
+    format!(
+        "  \"{key}\": {{\"ours\": {ours}, \"peer\": {peer}, \"unit\": \"{unit}\", \"ratio\": {:.3}, \
+         \"ours_http1_only\": {lean}, \"ratio_http1_only\": {:.3}}}",
+        peer / ours.max(f64::MIN_POSITIVE),
+        peer / lean.max(f64::MIN_POSITIVE),
+    )
+}
+
 /// Runs the measurement and prints the table.
 pub(crate) fn build_cost(_rest: &[String]) -> Result<(), String> {
     let base = root().join("target").join("build-cost");
     let ours_dir = base.join("ours");
+    let lean_dir = base.join("ours-http1");
     let peer_dir = base.join("peer");
     let crates = root().join("crates");
+    let bedrock = crates.join("goai-bedrock").display().to_string();
+    let core = crates.join("goai-core").display().to_string();
+    let tokio = "tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";
     let ours_deps = format!(
-        "goai-bedrock = {{ path = {:?} }}\ngoai-core = {{ path = {:?} }}\n\
-         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}",
-        crates.join("goai-bedrock").display().to_string(),
-        crates.join("goai-core").display().to_string(),
+        "goai-bedrock = {{ path = {bedrock:?} }}\ngoai-core = {{ path = {core:?} }}\n{tokio}"
     );
-    let peer_deps = "aws-config = \"1\"\naws-sdk-bedrockruntime = \"1\"\n\
-                     tokio = { version = \"1\", features = [\"rt\", \"macros\"] }";
+    let lean_deps = format!(
+        "goai-bedrock = {{ path = {bedrock:?}, default-features = false }}\n\
+         goai-core = {{ path = {core:?} }}\n{tokio}"
+    );
+    let peer_deps = format!("aws-config = \"1\"\naws-sdk-bedrockruntime = \"1\"\n{tokio}");
     write_app(&ours_dir, "ours", &ours_deps, OURS_MAIN)?;
-    write_app(&peer_dir, "peer", peer_deps, PEER_MAIN)?;
-    // Share the workspace's lock file so the app builds the same versions the tests use.
+    write_app(&lean_dir, "ours-http1", &lean_deps, OURS_MAIN)?;
+    write_app(&peer_dir, "peer", &peer_deps, PEER_MAIN)?;
+    // Share the workspace's lock file so the apps build the same versions the tests use.
     let lock = root().join("Cargo.lock");
     if lock.exists() {
-        fs::copy(&lock, ours_dir.join("Cargo.lock"))
-            .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+        for dir in [&ours_dir, &lean_dir] {
+            fs::copy(&lock, dir.join("Cargo.lock"))
+                .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+        }
     }
 
     let ours = measure(&ours_dir, "ours")?;
+    let lean = measure(&lean_dir, "ours-http1")?;
     let peer = measure(&peer_dir, "peer")?;
 
-    let json = format!(
-        "{{\n  \"build_seconds\": {{\"ours\": {:.1}, \"peer\": {:.1}, \"unit\": \"s\", \"ratio\": {:.2}}},\n  \
-         \"crates_compiled\": {{\"ours\": {}, \"peer\": {}, \"unit\": \"crates\", \"ratio\": {:.2}}},\n  \
-         \"binary_bytes\": {{\"ours\": {}, \"peer\": {}, \"unit\": \"bytes\", \"ratio\": {:.2}}}\n}}\n",
-        ours.seconds,
-        peer.seconds,
-        peer.seconds / ours.seconds,
-        ours.crates,
-        peer.crates,
-        peer.crates as f64 / ours.crates.max(1) as f64,
-        ours.binary_bytes,
-        peer.binary_bytes,
-        peer.binary_bytes as f64 / ours.binary_bytes.max(1) as f64,
-    );
+    let json = [
+        json_entry(
+            "build_seconds",
+            ours.seconds,
+            lean.seconds,
+            peer.seconds,
+            "s",
+        ),
+        json_entry(
+            "crates_compiled",
+            ours.crates as f64,
+            lean.crates as f64,
+            peer.crates as f64,
+            "crates",
+        ),
+        json_entry(
+            "binary_bytes",
+            ours.binary_bytes as f64,
+            lean.binary_bytes as f64,
+            peer.binary_bytes as f64,
+            "bytes",
+        ),
+    ]
+    .join(",\n");
     let out_dir = root().join("target").join("bench");
     fs::create_dir_all(&out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
-    fs::write(out_dir.join("build-cost.json"), &json)
+    fs::write(out_dir.join("build-cost.json"), format!("{{\n{json}\n}}\n"))
         .map_err(|e| format!("writing build-cost.json: {e}"))?;
 
     println!(
-        "| clean release build | goai-bedrock | aws-sdk-bedrockruntime + aws-config | peer / ours |"
+        "| clean release build | goai-bedrock (default features) | goai-bedrock, HTTP/1.1 only (`default-features = false`) | aws-sdk-bedrockruntime + aws-config | peer / ours | peer / ours, HTTP/1.1 only |"
     );
-    println!("|---|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     println!(
-        "| wall time | {:.1} s | {:.1} s | {:.2}× |",
-        ours.seconds,
-        peer.seconds,
-        peer.seconds / ours.seconds
-    );
-    println!(
-        "| crates compiled | {} | {} | {:.2}× |",
-        ours.crates,
-        peer.crates,
-        peer.crates as f64 / ours.crates.max(1) as f64
+        "{}",
+        row(
+            "wall time",
+            ours.seconds,
+            lean.seconds,
+            peer.seconds,
+            |v| format!("{v:.1} s")
+        )
     );
     println!(
-        "| stripped binary | {:.2} MB | {:.2} MB | {:.2}× |",
-        ours.binary_bytes as f64 / 1e6,
-        peer.binary_bytes as f64 / 1e6,
-        peer.binary_bytes as f64 / ours.binary_bytes.max(1) as f64
+        "{}",
+        row(
+            "crates compiled",
+            ours.crates as f64,
+            lean.crates as f64,
+            peer.crates as f64,
+            |v| format!("{v:.0}")
+        )
+    );
+    println!(
+        "{}",
+        row(
+            "stripped binary",
+            ours.binary_bytes as f64,
+            lean.binary_bytes as f64,
+            peer.binary_bytes as f64,
+            |v| format!("{:.2} MB", v / 1e6)
+        )
     );
     Ok(())
 }

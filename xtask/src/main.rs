@@ -88,6 +88,24 @@ fn ci() -> Result<(), String> {
     // The default-feature build of the codec uses the `crc` crate's CRC-32; the line above
     // tests the `crc32fast` branch (and compares the two), this one the default branch.
     run(cargo().args(["test", "-p", "eventstream", "--lib"]))?;
+    // goai-bedrock without its default `http2` feature (HTTP/1.1 only).
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "goai-bedrock",
+        "--no-default-features",
+        "--lib",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "test",
+        "-p",
+        "goai-bedrock",
+        "--no-default-features",
+        "--lib",
+    ]))?;
     run(cargo()
         .args(["doc", "--workspace", "--no-deps", "--all-features"])
         .env("RUSTDOCFLAGS", "-D warnings"))?;

@@ -79,7 +79,9 @@ pub struct HttpSettings {
     /// then share one connection instead of opening one each, which saves the
     /// per-connection buffers (tens of KiB per stream) and file descriptors.
     /// An endpoint that only speaks HTTP/1.1 fails every request when this is
-    /// on. `https` is unaffected either way: it always offers `h2` and
+    /// on. Needs the `http2` cargo feature (on by default): without it,
+    /// [`Transport::new`] fails with a setup error when this is set.
+    /// `https` is unaffected either way: it always offers `h2` and
     /// `http/1.1` through ALPN and uses what the server picks (Bedrock picks
     /// `h2`).
     ///
@@ -295,12 +297,18 @@ impl Transport {
                 .with_provider_and_native_roots(provider)
                 .map_err(|e| TransportError::new(Kind::Setup, e))?,
         };
-        // Sets the ALPN offer to `h2`, `http/1.1` (in that order) for `https`.
-        let connector = builder
-            .https_or_http()
-            .enable_http1()
-            .enable_http2()
-            .wrap_connector(http);
+        // With the `http2` feature, sets the ALPN offer to `h2`, `http/1.1` (in that order)
+        // for `https`; without it, `https` speaks HTTP/1.1 only.
+        let builder = builder.https_or_http().enable_http1();
+        #[cfg(feature = "http2")]
+        let builder = builder.enable_http2();
+        let connector = builder.wrap_connector(http);
+        if settings.http2_prior_knowledge && !cfg!(feature = "http2") {
+            return Err(TransportError::new(
+                Kind::Setup,
+                "http2_prior_knowledge needs goai-bedrock's `http2` feature (on by default)",
+            ));
+        }
         let client = Self::hyper_client(&settings, false).build(connector.clone());
         // A second pool for plain `http` with HTTP/2 from the first byte; `https` keeps
         // negotiating through the first one. hyper's HTTP/2 defaults suit many concurrent
@@ -329,8 +337,11 @@ impl Transport {
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .pool_max_idle_per_host(settings.pool_max_idle_per_host)
-            .pool_idle_timeout(settings.pool_idle_timeout)
-            .http2_only(http2_only);
+            .pool_idle_timeout(settings.pool_idle_timeout);
+        #[cfg(feature = "http2")]
+        client.http2_only(http2_only);
+        #[cfg(not(feature = "http2"))]
+        let _ = http2_only;
         client
     }
 
@@ -526,6 +537,7 @@ mod tests {
         assert!(core.is_timeout());
     }
 
+    #[cfg(feature = "http2")]
     /// Sends one request to `scheme://127.0.0.1:PORT/x` through a transport with `settings`
     /// and returns the accepted server-side socket (the request stays unanswered).
     async fn first_connection(
@@ -551,6 +563,7 @@ mod tests {
         (socket, client)
     }
 
+    #[cfg(feature = "http2")]
     /// The first `n` bytes the client sends.
     async fn first_bytes(socket: &mut tokio::net::TcpStream, n: usize) -> Vec<u8> {
         use tokio::io::AsyncReadExt as _;
@@ -562,6 +575,7 @@ mod tests {
         buf
     }
 
+    #[cfg(feature = "http2")]
     /// The ALPN protocols of the TLS ClientHello the transport sends for `https`.
     async fn alpn_offer(settings: HttpSettings) -> Vec<Vec<u8>> {
         use tokio::io::AsyncReadExt as _;
@@ -599,6 +613,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "http2")]
     #[tokio::test]
     async fn https_offers_h2_then_http11_through_alpn() {
         let expected = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
@@ -607,6 +622,7 @@ mod tests {
         assert_eq!(alpn_offer(prior_knowledge()).await, expected);
     }
 
+    #[cfg(feature = "http2")]
     #[tokio::test]
     async fn plain_http_is_http11_unless_prior_knowledge() {
         assert!(!HttpSettings::default().http2_prior_knowledge);
@@ -621,6 +637,14 @@ mod tests {
             b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
         );
         client.abort();
+    }
+
+    #[cfg(not(feature = "http2"))]
+    #[test]
+    fn prior_knowledge_without_the_http2_feature_is_a_setup_error() {
+        let err = Transport::new(prior_knowledge()).expect_err("needs the http2 feature");
+        assert!(err.to_string().contains("http2"), "{err}");
+        assert!(Transport::new(HttpSettings::default()).is_ok());
     }
 
     #[tokio::test]

@@ -7,6 +7,7 @@ mod it {
     mod fallbacks;
     mod families;
     mod faults;
+    #[cfg(feature = "http2")]
     mod http2;
     mod support;
 }
