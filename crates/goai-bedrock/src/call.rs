@@ -198,17 +198,37 @@ impl Bedrock {
             .url(&routing::model_path(&target.model_id, op.path_suffix()));
         let amz_request = format!("attempt={}; max={}", attempt.0, attempt.1);
         let mut headers: Vec<(String, String)> = vec![
+            ("user-agent".into(), USER_AGENT.into()),
             ("content-type".into(), "application/json".into()),
             ("accept".into(), op.accept().into()),
             ("amz-sdk-invocation-id".into(), invocation_id.into()),
             ("amz-sdk-request".into(), amz_request),
         ];
-        for (n, v) in self.inner.headers.iter().chain(request_headers.iter()) {
-            if is_reserved_header(n) {
-                continue;
+        // A name set on the request replaces the provider's headers of that name, and either
+        // replaces a default; every value given for a name at one level is kept, in order.
+        let provider_headers: Vec<(&str, &str)> = self
+            .inner
+            .headers
+            .iter()
+            .filter(|(n, _)| !is_reserved_header(n))
+            .collect();
+        let call_headers: Vec<(&str, &str)> = request_headers
+            .iter()
+            .filter(|(n, _)| !is_reserved_header(n))
+            .collect();
+        let named = |list: &[(&str, &str)], name: &str| {
+            list.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+        };
+        headers.retain(|(existing, _)| {
+            !named(&provider_headers, existing) && !named(&call_headers, existing)
+        });
+        for (n, v) in &provider_headers {
+            if !named(&call_headers, n) {
+                headers.push((n.to_ascii_lowercase(), (*v).to_owned()));
             }
-            headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(n));
-            headers.push((n.to_ascii_lowercase(), v.to_owned()));
+        }
+        for (n, v) in &call_headers {
+            headers.push((n.to_ascii_lowercase(), (*v).to_owned()));
         }
         let mut sensitive = Vec::new();
         match &self.inner.auth {
@@ -240,7 +260,7 @@ impl Bedrock {
                 }
             }
         }
-        let mut builder = http::Request::post(&url).header(http::header::USER_AGENT, USER_AGENT);
+        let mut builder = http::Request::post(&url);
         for (n, v) in &headers {
             let name = HeaderName::from_bytes(n.as_bytes()).map_err(|_| {
                 AttemptError::Other(Error::invalid_request(format!("invalid header name {n:?}")))

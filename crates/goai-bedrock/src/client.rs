@@ -128,7 +128,6 @@ impl Endpoint {
 }
 
 /// The shared state behind a [`Bedrock`] handle.
-#[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) region: String,
     pub(crate) base_url: Option<Endpoint>,
@@ -138,6 +137,22 @@ pub(crate) struct Inner {
     pub(crate) model_options: ModelOptions,
     pub(crate) retry: RetryPolicy,
     pub(crate) signer: Signer,
+}
+
+/// Extra header values may be secrets (a gateway key): only their names are shown.
+impl fmt::Debug for Inner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(n, _)| n).collect();
+        f.debug_struct("Inner")
+            .field("region", &self.region)
+            .field("base_url", &self.base_url)
+            .field("auth", &self.auth)
+            .field("header_names", &header_names)
+            .field("transport", &self.transport)
+            .field("model_options", &self.model_options)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The Amazon Bedrock provider: connection pool, credentials and settings

@@ -153,7 +153,14 @@ fn stream_exception_status(kind: &ErrorKind) -> u16 {
         ErrorKind::ModelTimeout => 408,
         ErrorKind::AccessDenied => 403,
         ErrorKind::ResourceNotFound => 404,
-        _ => 500,
+        ErrorKind::ModelNotReady => 429,
+        ErrorKind::ServiceQuotaExceeded => 400,
+        ErrorKind::UnrecognizedClient | ErrorKind::InvalidSignature | ErrorKind::ExpiredToken => {
+            403
+        }
+        // An exception type the API model does not name: 200, the status of the stream it
+        // arrived on (as converse-types documents), so it is not retried blindly.
+        _ => 200,
     }
 }
 
@@ -293,5 +300,12 @@ mod tests {
         let unknown = ServiceError::from_stream_exception("somethingNewException", b"not json");
         assert_eq!(unknown.kind.name(), "SomethingNewException");
         assert_eq!(unknown.message, "not json");
+        assert!(
+            !unknown.retryable,
+            "an unknown exception is not retried blindly"
+        );
+        assert!(!unknown.into_core().is_retryable());
+        let not_ready = ServiceError::from_stream_exception("modelNotReadyException", b"{}");
+        assert!(not_ready.retryable);
     }
 }

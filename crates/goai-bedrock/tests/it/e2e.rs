@@ -161,3 +161,54 @@ async fn bearer_token_from_builder_is_accepted() {
     .await;
     assert!(!out.expect("bearer accepted").text.is_empty());
 }
+
+#[tokio::test]
+async fn extra_headers_keep_every_value_and_the_request_level_wins() {
+    let s = super::support::setup().await;
+    let mut builder = s.builder;
+    builder
+        .header("x-team", "provider-level")
+        .header("x-gateway-key", "gw-secret-123")
+        .header("user-agent", "my-app/1.0");
+    let b = builder.build().expect("provider builds");
+    assert!(
+        !format!("{b:?}").contains("gw-secret-123"),
+        "Debug shows an extra header's value"
+    );
+    let model = b.chat("anthropic.claude-3-haiku-20240307-v1:0");
+    bounded(generate_text(
+        &model,
+        Request::prompt("Say hi")
+            .max_tokens(32)
+            .header("x-trace", "one")
+            .header("x-trace", "two")
+            .header("x-team", "request-level"),
+    ))
+    .await
+    .expect("generates");
+    let recorded = s.emulator.requests();
+    let last = recorded.last().expect("a request was recorded");
+    let values = |name: &str| -> Vec<&str> {
+        last.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(
+        values("x-trace"),
+        ["one", "two"],
+        "both values of a repeated header"
+    );
+    assert_eq!(
+        values("x-team"),
+        ["request-level"],
+        "the request overrides the provider"
+    );
+    assert_eq!(values("x-gateway-key"), ["gw-secret-123"]);
+    assert_eq!(
+        values("user-agent"),
+        ["my-app/1.0"],
+        "one user-agent, the caller's"
+    );
+}
