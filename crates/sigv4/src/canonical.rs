@@ -227,34 +227,16 @@ static VALUE_CLASS: [u8; 256] = {
 
 /// Header name bytes: 0 not a `tchar`, 1 a `tchar` that is not upper case, 3 upper case.
 static NAME_CLASS: [u8; 256] = {
+    let tchar = crate::encoding::tchar_table();
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
-        table[b] = if c.is_ascii_uppercase() {
-            3
-        } else if c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            )
-        {
-            1
-        } else {
+        table[b] = if !tchar[b] {
             0
+        } else if (b as u8).is_ascii_uppercase() {
+            3
+        } else {
+            1
         };
         b += 1;
     }

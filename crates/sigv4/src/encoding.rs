@@ -139,7 +139,8 @@ pub(crate) fn form_is_plain(s: &str) -> bool {
     !s.bytes().any(|b| b == b'+' || b == b'%')
 }
 
-const fn tchar_table() -> [bool; 256] {
+/// The RFC 9110 `tchar` set, as a byte table (also the base of header-name classification).
+pub(crate) const fn tchar_table() -> [bool; 256] {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 256 {
