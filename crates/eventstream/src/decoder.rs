@@ -4,7 +4,7 @@ use std::str::Utf8Error;
 
 use bytes::{Buf, Bytes, BytesMut};
 
-use crate::crc32::Hasher;
+use crate::crc32::{crc32_continue, crc32_prelude};
 use crate::encoder::PAIRWISE_DUPLICATE_CHECK_MAX;
 use crate::error::Error;
 use crate::header::{ByteStr, Header, HeaderValue, INLINE_CAP, type_id};
@@ -69,11 +69,11 @@ enum State {
     /// Waiting for the 12-byte prelude at the start of the buffer.
     Prelude,
     /// The prelude at the start of the buffer is valid; waiting for the rest.
-    /// `crc` has hashed the first 8 bytes.
+    /// `crc` is the CRC of its first 8 bytes.
     Body {
         total: usize,
         headers_len: usize,
-        crc: Hasher,
+        crc: u32,
     },
     /// An error was returned; it is returned again on every call.
     Failed(Error),
@@ -152,7 +152,7 @@ impl Decoder {
                 total,
                 headers_len,
                 crc,
-            } => (*total, *headers_len, crc.clone()),
+            } => (*total, *headers_len, *crc),
             State::Prelude => match self.read_prelude(buf) {
                 Ok(Some(prelude)) => prelude,
                 Ok(None) => return Ok(None),
@@ -209,17 +209,15 @@ impl Decoder {
     }
 
     /// Validates the prelude at the front of `buf`, if it has arrived, and
-    /// returns `total_length`, `headers_length` and the CRC state after the
-    /// first 8 bytes.
-    fn read_prelude(&self, buf: &[u8]) -> Result<Option<(usize, usize, Hasher)>, Error> {
+    /// returns `total_length`, `headers_length` and the CRC of the first 8
+    /// bytes.
+    fn read_prelude(&self, buf: &[u8]) -> Result<Option<(usize, usize, u32)>, Error> {
         let Some(prelude) = buf.first_chunk::<PRELUDE_LEN>() else {
             return Ok(None);
         };
         let [t0, t1, t2, t3, h0, h1, h2, h3, c0, c1, c2, c3] = *prelude;
         let expected = u32::from_be_bytes([c0, c1, c2, c3]);
-        let mut crc = Hasher::new();
-        crc.update(&[t0, t1, t2, t3, h0, h1, h2, h3]);
-        let actual = crc.value();
+        let actual = crc32_prelude(&[t0, t1, t2, t3, h0, h1, h2, h3]);
         if expected != actual {
             return Err(Error::PreludeCrcMismatch { expected, actual });
         }
@@ -247,14 +245,18 @@ impl Decoder {
                 max: self.max_headers_size as u64,
             });
         }
-        Ok(Some((total_length as usize, headers_length as usize, crc)))
+        Ok(Some((
+            total_length as usize,
+            headers_length as usize,
+            actual,
+        )))
     }
 }
 
 /// Checks the message CRC of a whole frame (whose prelude is already valid) and
 /// takes it apart. The payload and long header values are split off the frame
 /// without copying; short strings are copied inline.
-fn parse_frame(mut frame: BytesMut, headers_len: usize, mut crc: Hasher) -> Result<Message, Error> {
+fn parse_frame(mut frame: BytesMut, headers_len: usize, crc: u32) -> Result<Message, Error> {
     let Some((body, stored_crc)) = frame.split_last_chunk::<4>() else {
         // Unreachable: the prelude check guarantees at least 16 bytes.
         return Err(Error::MessageTooShort {
@@ -262,8 +264,8 @@ fn parse_frame(mut frame: BytesMut, headers_len: usize, mut crc: Hasher) -> Resu
         });
     };
     let expected = u32::from_be_bytes(*stored_crc);
-    crc.update(body.get(8..).unwrap_or_default());
-    let actual = crc.value();
+    // Carries on from the prelude's first 8 bytes.
+    let actual = crc32_continue(crc, body.get(8..).unwrap_or_default());
     if expected != actual {
         return Err(Error::MessageCrcMismatch { expected, actual });
     }
