@@ -1,17 +1,19 @@
 //! Reading a ConverseStream response: hyper body → EventStream frames →
 //! converse-types events, one frame at a time.
 //!
-//! Only the bytes of the frame being assembled are copied into the frame
-//! buffer: a chunk from the body is kept as it came (no copy) and handed to
-//! the decoder one frame at a time, so the first frame of a large chunk is
-//! decoded without copying the rest of the chunk first. Exceptions
+//! Each chunk from the body is appended to the reader's own buffer as it
+//! arrives and dropped at once (every byte is copied exactly once), so a
+//! stream that is not being read holds only its undecoded bytes, never the
+//! transport's read buffer: hyper can reuse that buffer instead of allocating
+//! a new one for every open stream. Decoded payloads are slices of the
+//! reader's buffer, not copies. Exceptions
 //! (`:message-type` = `exception`, named by `:exception-type`) and errors
 //! (`error`, named by `:error-code`) become classified [`ServiceError`]s; a
 //! corrupt or truncated frame ends the stream with an error, never silently.
 
 use std::task::{Context, Poll, ready};
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::BytesMut;
 use converse_types::{ConverseStreamEvent, StreamFrame};
 use eventstream::{Decoder, Message};
 use goai_core::Error;
@@ -19,9 +21,6 @@ use hyper::body::Incoming;
 
 use crate::error::ServiceError;
 use crate::transport::{IdleTimer, Transport, poll_next_chunk};
-
-/// The length of an EventStream prelude (total length, headers length, CRC).
-const PRELUDE_LEN: usize = 12;
 
 /// A failure while reading the stream.
 #[derive(Debug)]
@@ -41,10 +40,8 @@ pub(crate) struct EventReader {
     body: Incoming,
     idle: IdleTimer,
     decoder: Decoder,
-    /// The frame being assembled.
+    /// Bytes received and not decoded yet.
     buf: BytesMut,
-    /// What is left of the last chunk, not yet moved into `buf`.
-    rest: Bytes,
     eof: bool,
     done: bool,
 }
@@ -56,7 +53,6 @@ impl EventReader {
             idle: IdleTimer::new(transport),
             decoder: Decoder::new(),
             buf: BytesMut::new(),
-            rest: Bytes::new(),
             eof: false,
             done: false,
         }
@@ -88,8 +84,7 @@ impl EventReader {
         cx: &mut Context<'_>,
     ) -> Poll<Result<Option<ConverseStreamEvent>, ReadError>> {
         loop {
-            fill_frame(&mut self.buf, &mut self.rest);
-            let decoded = if self.eof && self.rest.is_empty() {
+            let decoded = if self.eof {
                 self.decoder.decode_eof(&mut self.buf)
             } else {
                 self.decoder.decode(&mut self.buf)
@@ -101,8 +96,7 @@ impl EventReader {
                     }
                     continue;
                 }
-                Ok(None) if self.eof && self.rest.is_empty() => return Poll::Ready(Ok(None)),
-                Ok(None) if !self.rest.is_empty() => continue,
+                Ok(None) if self.eof => return Poll::Ready(Ok(None)),
                 Ok(None) => {}
                 Err(e) => {
                     let message = if self.eof {
@@ -118,7 +112,7 @@ impl EventReader {
                 }
             }
             match ready!(poll_next_chunk(&mut self.body, &mut self.idle, cx)) {
-                Ok(Some(chunk)) => self.rest = chunk,
+                Ok(Some(chunk)) => self.buf.extend_from_slice(&chunk),
                 Ok(None) => self.eof = true,
                 Err(e) => {
                     let core: Error = e.into();
@@ -139,39 +133,6 @@ impl EventReader {
             }
         }
     }
-}
-
-/// Moves bytes from `rest` into `buf`: up to the end of the frame that starts
-/// `buf` (its length is in its first 4 bytes), or everything when that length
-/// is not known yet. The decoder sees the same bytes in the same order as if
-/// whole chunks were appended, but the first frame of a large chunk is
-/// decodable without copying the rest of the chunk.
-fn fill_frame(buf: &mut BytesMut, rest: &mut Bytes) {
-    if rest.is_empty() {
-        return;
-    }
-    let have = buf.len();
-    let total = if have >= 4 {
-        Some(u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]))
-    } else if have + rest.len() >= 4 {
-        let mut len = [0u8; 4];
-        len[..have].copy_from_slice(&buf[..have]);
-        len[have..].copy_from_slice(&rest[..4 - have]);
-        Some(u32::from_be_bytes(len))
-    } else {
-        None
-    };
-    let take = match total {
-        // At least a prelude, so that a bad length is reported by the decoder.
-        Some(total) => usize::try_from(total)
-            .unwrap_or(usize::MAX)
-            .max(PRELUDE_LEN)
-            .saturating_sub(have)
-            .clamp(1, rest.len()),
-        None => rest.len(),
-    };
-    buf.extend_from_slice(&rest[..take]);
-    rest.advance(take);
 }
 
 /// Classifies one frame: an event (`Ok(Some)`), an ignorable frame (`Ok(None)`),
@@ -335,16 +296,9 @@ mod tests {
     fn decode_chunks(chunks: &[&[u8]]) -> Result<Vec<Message>, eventstream::Error> {
         let (mut decoder, mut buf, mut out) = (Decoder::new(), BytesMut::new(), Vec::new());
         for chunk in chunks {
-            let mut rest = Bytes::copy_from_slice(chunk);
-            loop {
-                fill_frame(&mut buf, &mut rest);
-                match decoder.decode(&mut buf)? {
-                    Some(m) => out.push(m),
-                    None if rest.is_empty() => break,
-                    None => {}
-                }
-                // Never more than one frame in the buffer.
-                assert!(buf.len() <= 64, "buffered {} bytes", buf.len());
+            buf.extend_from_slice(chunk);
+            while let Some(m) = decoder.decode(&mut buf)? {
+                out.push(m);
             }
         }
         while let Some(m) = decoder.decode_eof(&mut buf)? {
@@ -353,10 +307,10 @@ mod tests {
         Ok(out)
     }
 
-    /// Frames come out the same however the body is chunked, one frame at a
-    /// time; a truncated or corrupt stream is still an error.
+    /// Frames come out the same however the body is chunked; a truncated or
+    /// corrupt stream is still an error.
     #[test]
-    fn chunks_are_decoded_frame_by_frame() {
+    fn frames_are_the_same_however_the_body_is_chunked() {
         let frames: Vec<Message> = (0..4)
             .map(|i| frame(&[(":message-type", "event")], ["a", "bb", "", "dddd"][i]))
             .collect();
