@@ -32,6 +32,26 @@ fn small_frames(n: usize) -> Bytes {
     wire.freeze()
 }
 
+/// `n` frames like [`small_frames`] but with header values that are not among
+/// the well-known AWS strings and a header section that is not in the
+/// decoder's table of Bedrock sections (S3 Select-like `Records` events), so
+/// that the general header scan is what is timed.
+fn small_frames_uncommon_headers(n: usize) -> Bytes {
+    let mut wire = BytesMut::new();
+    for i in 0..n {
+        let payload = format!(
+            r#"{{"contentBlockIndex":0,"delta":{{"text":" token{i:05}"}},"p":"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"}}"#
+        );
+        Message::new(payload)
+            .with_header(":event-type", "Records")
+            .with_header(":content-type", "application/octet-stream")
+            .with_header(":message-type", "event")
+            .encode_to(&mut wire)
+            .expect("valid frame");
+    }
+    wire.freeze()
+}
+
 /// `n` frames with 64 KiB payloads and the same three headers.
 fn large_frames(n: usize) -> Bytes {
     let mut wire = BytesMut::new();
@@ -126,6 +146,18 @@ fn decode(c: &mut Criterion) {
     let small = small_frames(1000);
     println!("small frames: 1000 frames, {} bytes", small.len());
     bench_workload(c, "decode/1000_small_frames", &small, 1000, true);
+    let uncommon = small_frames_uncommon_headers(1000);
+    println!(
+        "small frames, uncommon headers: 1000 frames, {} bytes",
+        uncommon.len()
+    );
+    bench_workload(
+        c,
+        "decode/1000_small_frames_uncommon_headers",
+        &uncommon,
+        1000,
+        true,
+    );
     let large = large_frames(100);
     println!("large frames: 100 frames, {} bytes", large.len());
     bench_workload(c, "decode/100_frames_64KiB", &large, 100, false);

@@ -1,6 +1,7 @@
 //! The incremental frame decoder.
 
 use std::str::Utf8Error;
+use std::sync::LazyLock;
 
 use bytes::{Buf, Bytes, BytesMut};
 
@@ -8,7 +9,7 @@ use crate::crc32::{crc32_continue, crc32_prelude};
 use crate::encoder::PAIRWISE_DUPLICATE_CHECK_MAX;
 use crate::error::Error;
 use crate::header::{ByteStr, Header, HeaderValue, INLINE_CAP, type_id};
-use crate::message::Message;
+use crate::message::{HeaderList, Message};
 use crate::{MIN_MESSAGE_LEN, PRELUDE_LEN};
 
 /// The default cap on a frame's `total_length`: 16 bytes of framing, 128 KiB of
@@ -272,6 +273,17 @@ fn parse_frame(mut frame: BytesMut, headers_len: usize, crc: u32) -> Result<Mess
     // The prelude check guarantees headers_len <= total - 16.
     let payload_start = PRELUDE_LEN + headers_len;
     let payload_len = body.len().saturating_sub(payload_start);
+    let section = body.get(PRELUDE_LEN..payload_start).unwrap_or_default();
+    if let Some(headers) = known_headers(section) {
+        // Byte for byte a section the encoder made from valid headers, so it
+        // passes every check the scan below makes.
+        frame.advance(payload_start);
+        frame.truncate(payload_len);
+        return Ok(Message::from_list(
+            HeaderList::Static(headers),
+            frame.freeze(),
+        ));
+    }
     let mut spill = Vec::new();
     let mut inline = [RawHeader::EMPTY; INLINE_RAW];
     let (count, has_long) = scan_headers(body, payload_start, &mut inline, &mut spill)?;
@@ -290,6 +302,88 @@ fn parse_frame(mut frame: BytesMut, headers_len: usize, crc: u32) -> Result<Mess
     };
     frame.truncate(payload_len);
     Ok(Message::from_parts(headers, frame.freeze()))
+}
+
+/// A header section that AWS sends on nearly every message, encoded, with its
+/// headers.
+struct KnownSection {
+    wire: Vec<u8>,
+    headers: Vec<Header>,
+}
+
+/// The header sections of Amazon Bedrock's stream events and in-stream
+/// exceptions, in the order AWS writes the headers: `:event-type` (or
+/// `:exception-type`), `:content-type`, `:message-type`. Like HTTP/2's static
+/// table: a message whose header section is byte for byte one of these shares
+/// its headers (already validated) instead of parsing and allocating them.
+static KNOWN_SECTIONS: LazyLock<KnownSections> = LazyLock::new(|| {
+    const EVENTS: [&str; 7] = [
+        "contentBlockDelta",
+        "contentBlockStart",
+        "contentBlockStop",
+        "messageStart",
+        "messageStop",
+        "metadata",
+        "chunk",
+    ];
+    const EXCEPTIONS: [&str; 5] = [
+        "internalServerException",
+        "modelStreamErrorException",
+        "validationException",
+        "throttlingException",
+        "serviceUnavailableException",
+    ];
+    let section = |kind_name: &'static str, kind: &'static str, message_type: &'static str| {
+        let headers = vec![
+            Header::new(kind_name, kind),
+            Header::new(":content-type", "application/json"),
+            Header::new(":message-type", message_type),
+        ];
+        let mut wire = bytes::BytesMut::new();
+        for header in &headers {
+            crate::encoder::put_header(header, &mut wire);
+        }
+        KnownSection {
+            wire: wire.to_vec(),
+            headers,
+        }
+    };
+    let list: Vec<KnownSection> = EVENTS
+        .iter()
+        .map(|&e| section(":event-type", e, "event"))
+        .chain(
+            EXCEPTIONS
+                .iter()
+                .map(|&e| section(":exception-type", e, "exception")),
+        )
+        .collect();
+    let lengths = list.iter().map(|k| k.wire.len());
+    KnownSections {
+        min_len: lengths.clone().min().unwrap_or(0),
+        max_len: lengths.max().unwrap_or(0),
+        list,
+    }
+});
+
+/// [`KNOWN_SECTIONS`] and the range of their lengths.
+struct KnownSections {
+    min_len: usize,
+    max_len: usize,
+    list: Vec<KnownSection>,
+}
+
+/// The shared headers of `section` if it is one of [`KNOWN_SECTIONS`].
+#[inline]
+fn known_headers(section: &[u8]) -> Option<&'static [Header]> {
+    let known = &*KNOWN_SECTIONS;
+    if section.len() < known.min_len || section.len() > known.max_len {
+        return None;
+    }
+    known
+        .list
+        .iter()
+        .find(|k| k.wire.len() == section.len() && k.wire[..] == *section)
+        .map(|k| &k.headers[..])
 }
 
 /// Headers up to this many are scanned into a stack array; more go to a `Vec`.
@@ -1078,6 +1172,83 @@ mod tests {
             .with_header("short", "ok")
             .with_header("m".repeat(100), Bytes::from_static(b"\x00\x01\x02"));
         assert_eq!(m, expected);
+    }
+
+    /// Scans `section` with the general path, as if it were not a known section.
+    fn scan_only(section: &[u8]) -> Result<Vec<Header>, Error> {
+        let frame = raw_frame(section, b"");
+        let end = PRELUDE_LEN + section.len();
+        let mut inline = [RawHeader::EMPTY; INLINE_RAW];
+        let mut spill = Vec::new();
+        let (count, _) = scan_headers(&frame, end, &mut inline, &mut spill)?;
+        let raw = if spill.is_empty() {
+            &inline[..count]
+        } else {
+            &spill[..]
+        };
+        let shared = frame.clone().freeze();
+        Ok(build_headers(raw, &shared, Some(&shared)))
+    }
+
+    #[test]
+    fn known_sections_decode_like_the_scan() {
+        let known = &*KNOWN_SECTIONS;
+        assert_eq!(known.list.len(), 12);
+        for k in &known.list {
+            assert!((known.min_len..=known.max_len).contains(&k.wire.len()));
+            assert_eq!(scan_only(&k.wire).unwrap(), k.headers);
+            let m = decode_one(&mut raw_frame(&k.wire, b"{}")).unwrap().unwrap();
+            assert!(matches!(m.headers, HeaderList::Static(_)));
+            assert_eq!(m.headers(), &k.headers[..]);
+            assert_eq!(&m.payload()[..], b"{}");
+            // The same headers built by hand compare equal, hash alike and
+            // encode to the same frame.
+            let mut built = Message::new(&b"{}"[..]);
+            for h in &k.headers {
+                built.push_header(h.clone());
+            }
+            assert_eq!(m, built);
+            assert_eq!(format!("{m:?}"), format!("{built:?}"));
+            assert_eq!(m.to_bytes().unwrap(), built.to_bytes().unwrap());
+            // Adding a header to a decoded message copies the shared list.
+            let mut more = m.clone();
+            more.push_header(Header::new("x", 1i32));
+            assert_eq!(more.headers().len(), 4);
+            assert_eq!(&more.headers()[..3], m.headers());
+            let (headers, payload) = m.into_parts();
+            assert_eq!(headers, k.headers);
+            assert_eq!(&payload[..], b"{}");
+        }
+    }
+
+    #[test]
+    fn near_misses_of_known_sections_take_the_scan() {
+        let wire = &KNOWN_SECTIONS.list[0].wire;
+        // Any single-byte change is either another valid section (decoded by
+        // the scan, to what the scan says) or an error the scan reports.
+        for i in 0..wire.len() {
+            for flip in [0x01u8, 0x20, 0x80] {
+                let mut section = wire.clone();
+                section[i] ^= flip;
+                let got = decode_one(&mut raw_frame(&section, b"p"));
+                match scan_only(&section) {
+                    Ok(headers) => {
+                        let m = got.unwrap().unwrap();
+                        assert!(matches!(m.headers, HeaderList::Owned(_)));
+                        assert_eq!(m.headers(), &headers[..]);
+                    }
+                    Err(e) => assert_eq!(got, Err(e)),
+                }
+            }
+        }
+        // The same headers in another order are not in the table.
+        let mut section = BytesMut::new();
+        for h in KNOWN_SECTIONS.list[0].headers.iter().rev() {
+            crate::encoder::put_header(h, &mut section);
+        }
+        let m = decode_one(&mut raw_frame(&section, b"p")).unwrap().unwrap();
+        assert!(matches!(m.headers, HeaderList::Owned(_)));
+        assert_eq!(m.headers().len(), 3);
     }
 
     #[test]

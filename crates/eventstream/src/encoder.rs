@@ -127,7 +127,7 @@ pub(crate) fn check_unique(headers: &[Header]) -> Result<(), Error> {
     }
 }
 
-fn put_header(header: &Header, dst: &mut BytesMut) {
+pub(crate) fn put_header(header: &Header, dst: &mut BytesMut) {
     let name = header.name().as_bytes();
     // Checked to be 1..=255 by `frame_len`.
     dst.put_u8(name.len() as u8);

@@ -1,5 +1,8 @@
 //! [`Message`]: headers in wire order plus a payload.
 
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
 use bytes::{Bytes, BytesMut};
 
 use crate::error::Error;
@@ -21,17 +24,86 @@ use crate::header::{ByteStr, Header, HeaderValue};
 /// assert_eq!(m.headers().len(), 2);
 /// assert_eq!(&m.payload()[..], b"{}");
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default)]
 pub struct Message {
-    headers: Vec<Header>,
+    pub(crate) headers: HeaderList,
     payload: Bytes,
+}
+
+/// The headers of a message.
+#[derive(Clone)]
+pub(crate) enum HeaderList {
+    /// Headers owned by the message.
+    Owned(Vec<Header>),
+    /// A shared, immutable list: the decoder's table of header sections that
+    /// AWS sends on nearly every message (see `decoder::known_headers`).
+    Static(&'static [Header]),
+}
+
+impl Default for HeaderList {
+    fn default() -> Self {
+        HeaderList::Owned(Vec::new())
+    }
+}
+
+impl HeaderList {
+    #[inline]
+    fn as_slice(&self) -> &[Header] {
+        match self {
+            HeaderList::Owned(v) => v,
+            HeaderList::Static(s) => s,
+        }
+    }
+
+    fn push(&mut self, header: Header) {
+        match self {
+            HeaderList::Owned(v) => v.push(header),
+            HeaderList::Static(s) => {
+                let mut v = Vec::with_capacity(s.len() + 1);
+                v.extend_from_slice(s);
+                v.push(header);
+                *self = HeaderList::Owned(v);
+            }
+        }
+    }
+
+    fn into_vec(self) -> Vec<Header> {
+        match self {
+            HeaderList::Owned(v) => v,
+            HeaderList::Static(s) => s.to_vec(),
+        }
+    }
+}
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Message")
+            .field("headers", &self.headers())
+            .field("payload", &self.payload)
+            .finish()
+    }
+}
+
+impl PartialEq for Message {
+    fn eq(&self, other: &Self) -> bool {
+        self.headers() == other.headers() && self.payload == other.payload
+    }
+}
+
+impl Eq for Message {}
+
+impl Hash for Message {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.headers().hash(state);
+        self.payload.hash(state);
+    }
 }
 
 impl Message {
     /// A message with this payload and no headers.
     pub fn new(payload: impl Into<Bytes>) -> Self {
         Message {
-            headers: Vec::new(),
+            headers: HeaderList::default(),
             payload: payload.into(),
         }
     }
@@ -39,9 +111,15 @@ impl Message {
     /// A message from its headers (in wire order) and payload.
     pub fn from_parts(headers: Vec<Header>, payload: impl Into<Bytes>) -> Self {
         Message {
-            headers,
+            headers: HeaderList::Owned(headers),
             payload: payload.into(),
         }
+    }
+
+    /// A decoded message.
+    #[inline]
+    pub(crate) fn from_list(headers: HeaderList, payload: Bytes) -> Self {
+        Message { headers, payload }
     }
 
     /// Adds a header after the existing ones and returns the message.
@@ -59,12 +137,12 @@ impl Message {
 
     /// The headers in wire order.
     pub fn headers(&self) -> &[Header] {
-        &self.headers
+        self.headers.as_slice()
     }
 
     /// The value of the header named `name`, if there is one.
     pub fn header(&self, name: &str) -> Option<&HeaderValue> {
-        self.headers
+        self.headers()
             .iter()
             .find(|h| h.name().as_bytes() == name.as_bytes())
             .map(Header::value)
@@ -85,7 +163,7 @@ impl Message {
 
     /// The headers and the payload.
     pub fn into_parts(self) -> (Vec<Header>, Bytes) {
-        (self.headers, self.payload)
+        (self.headers.into_vec(), self.payload)
     }
 
     /// Appends this message's frame to `dst`. Same as [`encode`](crate::encode).
