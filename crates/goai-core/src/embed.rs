@@ -285,6 +285,14 @@ pub async fn embed_many<M>(model: &M, request: EmbedRequest) -> Result<EmbedMany
 where
     M: EmbeddingModel + ?Sized,
 {
+    embed_many_dyn(&model, request).await
+}
+
+/// [`embed_many`] for any model, behind one vtable.
+async fn embed_many_dyn(
+    model: &dyn EmbeddingModel,
+    request: EmbedRequest,
+) -> Result<EmbedManyResult, Error> {
     let span = telemetry::operation_span("embeddings", model.provider(), model.model_id(), None);
     let chunk_size = model.max_values_per_call().unwrap_or(usize::MAX).max(1);
     let requests: Vec<EmbeddingRequest> = request

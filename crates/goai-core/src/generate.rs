@@ -101,6 +101,16 @@ pub async fn generate_text<M>(model: &M, request: Request) -> Result<GenerateTex
 where
     M: LanguageModel + ?Sized,
 {
+    // The loop is compiled once, here, for `dyn LanguageModel`, instead of once per model
+    // type in every crate that calls this.
+    generate_text_dyn(&model, request).await
+}
+
+/// [`generate_text`] for any model, behind one vtable.
+async fn generate_text_dyn(
+    model: &dyn LanguageModel,
+    request: Request,
+) -> Result<GenerateTextResult, Error> {
     let span = telemetry::operation_span(
         "chat",
         model.provider(),
@@ -324,14 +334,11 @@ impl ToolLoop {
 }
 
 /// The tool loop of `generate_text`.
-async fn run_loop<M>(
-    model: &M,
+async fn run_loop(
+    model: &dyn LanguageModel,
     mut lp: ToolLoop,
     span: tracing::Span,
-) -> Result<GenerateTextResult, Error>
-where
-    M: LanguageModel + ?Sized,
-{
+) -> Result<GenerateTextResult, Error> {
     loop {
         let step_span = telemetry::step_span(lp.step);
         lp.start_step();

@@ -188,6 +188,17 @@ where
     T: DeserializeOwned + JsonSchema,
     M: LanguageModel + ?Sized,
 {
+    generate_object_dyn::<T>(&model, request).await
+}
+
+/// [`generate_object`] for any model, behind one vtable (generic only over `T`).
+async fn generate_object_dyn<T>(
+    model: &dyn LanguageModel,
+    request: Request,
+) -> Result<ObjectResult<T>, Error>
+where
+    T: DeserializeOwned + JsonSchema,
+{
     let plan = plan::<T>(
         model.capabilities().structured_output,
         request.model.clone(),
@@ -391,6 +402,19 @@ pub async fn stream_object<'a, T, M>(
 where
     T: DeserializeOwned + JsonSchema + Send + 'a,
     M: LanguageModel + ?Sized,
+{
+    // Boxed for the same reason as `stream_text`: an open stream should not carry the
+    // state of opening it.
+    Box::pin(stream_object_dyn::<T>(&model, request)).await
+}
+
+/// [`stream_object`] for any model, behind one vtable (generic only over `T`).
+async fn stream_object_dyn<'a, T>(
+    model: &dyn LanguageModel,
+    request: Request,
+) -> Result<ObjectStream<'a, T>, Error>
+where
+    T: DeserializeOwned + JsonSchema + Send + 'a,
 {
     let Request {
         model: mreq,

@@ -529,6 +529,17 @@ pub async fn stream_text<'a, M>(model: &'a M, request: Request) -> Result<TextSt
 where
     M: LanguageModel + ?Sized,
 {
+    // Compiled once for `dyn LanguageModel` instead of once per model type in every calling
+    // crate; and boxed, so that a caller's future holding an open stream does not also keep
+    // room for the (larger) state of opening it.
+    Box::pin(stream_text_dyn(Box::new(model), request)).await
+}
+
+/// [`stream_text`] for any model, behind one vtable.
+async fn stream_text_dyn<'a>(
+    model: Box<dyn LanguageModel + 'a>,
+    request: Request,
+) -> Result<TextStream<'a>, Error> {
     let span = telemetry::operation_span(
         "chat",
         model.provider(),
@@ -549,7 +560,7 @@ where
         .instrument(span.clone())
         .await?;
     let model: Option<Box<dyn LanguageModel + 'a>> = if lp.may_continue() {
-        Some(Box::new(model))
+        Some(model)
     } else {
         lp.drop_request();
         None

@@ -611,3 +611,29 @@ async fn stream_start_is_retried_and_hooks_run_when_streaming() {
     assert_eq!(model.requests().len(), 3);
     assert_eq!(*seen.lock().unwrap(), vec![("c1".to_owned(), true)]);
 }
+
+/// The top-level futures and streams can be spawned on a multi-threaded runtime, for a model
+/// used directly, by reference, boxed as `dyn`, or shared in an `Arc`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn futures_and_streams_are_send_for_every_way_of_holding_a_model() {
+    let model = Arc::new(MockLanguageModel::new().with_text("one").with_text("two"));
+    let shared = Arc::clone(&model);
+    let text = tokio::spawn(async move {
+        generate_text(&shared, Request::prompt("a"))
+            .await
+            .map(|r| r.text)
+    });
+    assert_eq!(text.await.expect("joins").expect("generates"), "one");
+    let boxed: Box<dyn LanguageModel> = Box::new(Arc::clone(&model));
+    let streamed = tokio::spawn(async move {
+        let mut stream = stream_text(&*boxed, Request::prompt("b")).await?;
+        let mut text = String::new();
+        while let Some(part) = stream.next().await {
+            if let StreamPart::TextDelta { text: t } = part? {
+                text.push_str(&t);
+            }
+        }
+        Ok::<_, Error>(text)
+    });
+    assert_eq!(streamed.await.expect("joins").expect("streams"), "two");
+}
