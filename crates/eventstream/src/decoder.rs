@@ -1,7 +1,7 @@
 //! The incremental frame decoder.
 
 use std::str::Utf8Error;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use bytes::{Buf, Bytes, BytesMut};
 
@@ -63,6 +63,34 @@ pub struct Decoder {
     max_message_size: usize,
     max_headers_size: usize,
     state: State,
+    last: LastSection,
+}
+
+/// The header section of the last frame outside [`KNOWN_SECTIONS`], so that a
+/// stream that repeats its headers (most do) shares one validated header list
+/// instead of parsing and allocating it for every frame.
+///
+/// The first time a section is seen only its bytes are kept; when the next
+/// frame repeats it, its headers are built once into `headers` and shared by
+/// every frame that repeats it after that. Sections with any header value that
+/// would be a slice of the frame are not kept, so that the decoder never holds
+/// on to a receive buffer.
+#[derive(Clone, Default)]
+struct LastSection {
+    wire: Vec<u8>,
+    headers: Option<Arc<[Header]>>,
+}
+
+/// The longest header section [`LastSection`] keeps.
+const LAST_SECTION_MAX: usize = 512;
+
+impl std::fmt::Debug for LastSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LastSection")
+            .field("len", &self.wire.len())
+            .field("shared", &self.headers.is_some())
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -100,6 +128,7 @@ impl Decoder {
             max_message_size: max,
             max_headers_size: DEFAULT_MAX_HEADERS_SIZE,
             state: State::Prelude,
+            last: LastSection::default(),
         }
     }
 
@@ -172,7 +201,7 @@ impl Decoder {
             return Ok(None);
         }
         self.state = State::Prelude;
-        match parse_frame(buf.split_to(total), headers_len, crc) {
+        match parse_frame(buf.split_to(total), headers_len, crc, &mut self.last) {
             Ok(message) => Ok(Some(message)),
             Err(e) => Err(self.fail(e)),
         }
@@ -257,7 +286,12 @@ impl Decoder {
 /// Checks the message CRC of a whole frame (whose prelude is already valid) and
 /// takes it apart. The payload and long header values are split off the frame
 /// without copying; short strings are copied inline.
-fn parse_frame(mut frame: BytesMut, headers_len: usize, crc: u32) -> Result<Message, Error> {
+fn parse_frame(
+    mut frame: BytesMut,
+    headers_len: usize,
+    crc: u32,
+    last: &mut LastSection,
+) -> Result<Message, Error> {
     let Some((body, stored_crc)) = frame.split_last_chunk::<4>() else {
         // Unreachable: the prelude check guarantees at least 16 bytes.
         return Err(Error::MessageTooShort {
@@ -284,6 +318,14 @@ fn parse_frame(mut frame: BytesMut, headers_len: usize, crc: u32) -> Result<Mess
             frame.freeze(),
         ));
     }
+    let repeated = !last.wire.is_empty() && last.wire[..] == *section;
+    if let (true, Some(headers)) = (repeated, &last.headers) {
+        // Validated when it was first seen.
+        let headers = HeaderList::Shared(Arc::clone(headers));
+        frame.advance(payload_start);
+        frame.truncate(payload_len);
+        return Ok(Message::from_list(headers, frame.freeze()));
+    }
     let mut spill = Vec::new();
     let mut inline = [RawHeader::EMPTY; INLINE_RAW];
     let (count, has_long) = scan_headers(body, payload_start, &mut inline, &mut spill)?;
@@ -293,15 +335,29 @@ fn parse_frame(mut frame: BytesMut, headers_len: usize, crc: u32) -> Result<Mess
         &spill[..]
     };
     let headers = if has_long {
+        last.wire.clear();
+        last.headers = None;
         let head = frame.split_to(payload_start).freeze();
-        build_headers(raw, &head, Some(&head))
+        HeaderList::Owned(build_headers(raw, &head, Some(&head)))
     } else {
-        let headers = build_headers(raw, body, None);
+        let headers = if repeated {
+            // Seen twice in a row: share it from now on.
+            let shared: Arc<[Header]> = build_headers(raw, body, None).into();
+            last.headers = Some(Arc::clone(&shared));
+            HeaderList::Shared(shared)
+        } else {
+            last.wire.clear();
+            last.headers = None;
+            if section.len() <= LAST_SECTION_MAX {
+                last.wire.extend_from_slice(section);
+            }
+            HeaderList::Owned(build_headers(raw, body, None))
+        };
         frame.advance(payload_start);
         headers
     };
     frame.truncate(payload_len);
-    Ok(Message::from_parts(headers, frame.freeze()))
+    Ok(Message::from_list(headers, frame.freeze()))
 }
 
 /// A header section that AWS sends on nearly every message, encoded, with its
@@ -1249,6 +1305,69 @@ mod tests {
         let m = decode_one(&mut raw_frame(&section, b"p")).unwrap().unwrap();
         assert!(matches!(m.headers, HeaderList::Owned(_)));
         assert_eq!(m.headers().len(), 3);
+    }
+
+    #[test]
+    fn repeated_sections_share_one_header_list() {
+        let frame = |name: &'static str, value: &'static str, payload: &'static str| {
+            let m = Message::new(payload)
+                .with_header(":event-type", "Records")
+                .with_header(name, value);
+            BytesMut::from(&m.to_bytes().unwrap()[..])
+        };
+        let kind = |m: &Message| match &m.headers {
+            HeaderList::Owned(_) => "owned",
+            HeaderList::Static(_) => "static",
+            HeaderList::Shared(_) => "shared",
+        };
+        let mut wire = BytesMut::new();
+        for (name, value, payload) in [
+            ("a", "1", "p0"),
+            ("a", "1", "p1"),
+            ("a", "1", "p2"),
+            ("b", "2", "p3"),
+            ("a", "1", "p4"),
+            ("a", "1", "p5"),
+        ] {
+            wire.extend_from_slice(&frame(name, value, payload));
+        }
+        let mut decoder = Decoder::new();
+        let messages: Vec<Message> =
+            std::iter::from_fn(|| decoder.decode(&mut wire).unwrap()).collect();
+        let kinds: Vec<&str> = messages.iter().map(kind).collect();
+        assert_eq!(
+            kinds,
+            ["owned", "shared", "shared", "owned", "owned", "shared"]
+        );
+        for (i, m) in messages.iter().enumerate() {
+            assert_eq!(m.payload(), format!("p{i}").as_bytes());
+            let expected = if i == 3 { ("b", "2") } else { ("a", "1") };
+            assert_eq!(m.header_str(expected.0), Some(expected.1));
+            assert_eq!(m.header_str(":event-type"), Some("Records"));
+        }
+        let (HeaderList::Shared(a), HeaderList::Shared(b)) =
+            (&messages[1].headers, &messages[2].headers)
+        else {
+            panic!("shared");
+        };
+        assert!(Arc::ptr_eq(a, b));
+        assert!(format!("{decoder:?}").contains("shared: true"));
+
+        // A section with a value that would be a slice of the frame is never
+        // kept, so the decoder holds no receive buffer.
+        let long = "v".repeat(INLINE_CAP + 1);
+        let m = Message::new(&b"x"[..]).with_header("k", long);
+        let mut wire = BytesMut::new();
+        for _ in 0..3 {
+            wire.extend_from_slice(&m.to_bytes().unwrap());
+        }
+        let mut decoder = Decoder::new();
+        for _ in 0..3 {
+            let got = decoder.decode(&mut wire).unwrap().unwrap();
+            assert_eq!(kind(&got), "owned");
+            assert_eq!(got, m);
+        }
+        assert!(decoder.last.wire.is_empty() && decoder.last.headers.is_none());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
 
@@ -38,6 +39,8 @@ pub(crate) enum HeaderList {
     /// A shared, immutable list: the decoder's table of header sections that
     /// AWS sends on nearly every message (see `decoder::known_headers`).
     Static(&'static [Header]),
+    /// A shared, immutable list: a header section that the decoder saw repeated.
+    Shared(Arc<[Header]>),
 }
 
 impl Default for HeaderList {
@@ -52,13 +55,15 @@ impl HeaderList {
         match self {
             HeaderList::Owned(v) => v,
             HeaderList::Static(s) => s,
+            HeaderList::Shared(s) => s,
         }
     }
 
     fn push(&mut self, header: Header) {
         match self {
             HeaderList::Owned(v) => v.push(header),
-            HeaderList::Static(s) => {
+            HeaderList::Static(_) | HeaderList::Shared(_) => {
+                let s = self.as_slice();
                 let mut v = Vec::with_capacity(s.len() + 1);
                 v.extend_from_slice(s);
                 v.push(header);
@@ -71,6 +76,7 @@ impl HeaderList {
         match self {
             HeaderList::Owned(v) => v,
             HeaderList::Static(s) => s.to_vec(),
+            HeaderList::Shared(s) => s.to_vec(),
         }
     }
 }
