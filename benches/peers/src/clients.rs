@@ -197,82 +197,41 @@ impl Client {
         let start = Instant::now();
         let mut ttft = None;
         let mut deltas = 0u64;
+        // Each client's own future is boxed, so that the workloads' futures (and the memory
+        // workload's figures) carry only the client being measured, not the largest variant.
         match self {
             Client::Ours {
                 throughput, direct, ..
             } => {
-                use goai_core::LanguageModel;
-                let mut request = goai_core::Request::prompt(PROMPT);
-                for (name, value) in headers {
-                    request = request.header(*name, *value);
-                }
-                let mut stream: std::pin::Pin<
-                    Box<
-                        dyn futures_util::Stream<
-                                Item = Result<goai_core::StreamPart, goai_core::Error>,
-                            > + Send
-                            + '_,
-                    >,
-                > = if *direct {
-                    throughput
-                        .stream(request.model_request())
-                        .await
-                        .map_err(|e| e.to_string())?
-                } else {
-                    Box::pin(
-                        goai_core::stream_text(throughput, request)
-                            .await
-                            .map_err(|e| e.to_string())?,
-                    )
-                };
-                while let Some(part) = stream.next().await {
-                    match part.map_err(|e| e.to_string())? {
-                        goai_core::StreamPart::TextDelta { text } => {
-                            std::hint::black_box(&text);
-                            deltas += 1;
-                            if ttft.is_none() {
-                                ttft = Some(start.elapsed());
-                                if let Some(f) = on_first.take() {
-                                    f().await;
-                                }
-                            }
-                        }
-                        other => {
-                            std::hint::black_box(&other);
-                        }
+                Box::pin(async {
+                    use goai_core::LanguageModel;
+                    let mut request = goai_core::Request::prompt(PROMPT);
+                    for (name, value) in headers {
+                        request = request.header(*name, *value);
                     }
-                }
-            }
-            Client::Peer(client) => {
-                use aws_sdk_bedrockruntime::types::{ContentBlockDelta, ConverseStreamOutput};
-                let owned: Vec<(String, String)> = headers
-                    .iter()
-                    .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                    .collect();
-                let mut out = client
-                    .converse_stream()
-                    .model_id(THROUGHPUT_MODEL)
-                    .messages(peer_message()?)
-                    .customize()
-                    .mutate_request(move |request| {
-                        for (name, value) in &owned {
-                            request.headers_mut().insert(name.clone(), value.clone());
-                        }
-                    })
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
-                    })?;
-                loop {
-                    let event = out.stream.recv().await.map_err(|e| {
-                        format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
-                    })?;
-                    let Some(event) = event else { break };
-                    match event {
-                        ConverseStreamOutput::ContentBlockDelta(d) => {
-                            if let Some(ContentBlockDelta::Text(text)) = d.delta() {
-                                std::hint::black_box(text);
+                    let mut stream: std::pin::Pin<
+                        Box<
+                            dyn futures_util::Stream<
+                                    Item = Result<goai_core::StreamPart, goai_core::Error>,
+                                > + Send
+                                + '_,
+                        >,
+                    > = if *direct {
+                        throughput
+                            .stream(request.model_request())
+                            .await
+                            .map_err(|e| e.to_string())?
+                    } else {
+                        Box::pin(
+                            goai_core::stream_text(throughput, request)
+                                .await
+                                .map_err(|e| e.to_string())?,
+                        )
+                    };
+                    while let Some(part) = stream.next().await {
+                        match part.map_err(|e| e.to_string())? {
+                            goai_core::StreamPart::TextDelta { text } => {
+                                std::hint::black_box(&text);
                                 deltas += 1;
                                 if ttft.is_none() {
                                     ttft = Some(start.elapsed());
@@ -281,25 +240,80 @@ impl Client {
                                     }
                                 }
                             }
-                        }
-                        other => {
-                            std::hint::black_box(&other);
+                            other => {
+                                std::hint::black_box(&other);
+                            }
                         }
                     }
-                }
+                    Ok::<(), String>(())
+                })
+                .await?
+            }
+            Client::Peer(client) => {
+                Box::pin(async {
+                    use aws_sdk_bedrockruntime::types::{ContentBlockDelta, ConverseStreamOutput};
+                    let owned: Vec<(String, String)> = headers
+                        .iter()
+                        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                        .collect();
+                    let mut out = client
+                        .converse_stream()
+                        .model_id(THROUGHPUT_MODEL)
+                        .messages(peer_message()?)
+                        .customize()
+                        .mutate_request(move |request| {
+                            for (name, value) in &owned {
+                                request.headers_mut().insert(name.clone(), value.clone());
+                            }
+                        })
+                        .send()
+                        .await
+                        .map_err(|e| {
+                            format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
+                        })?;
+                    loop {
+                        let event = out.stream.recv().await.map_err(|e| {
+                            format!("{}", aws_sdk_bedrockruntime::error::DisplayErrorContext(e))
+                        })?;
+                        let Some(event) = event else { break };
+                        match event {
+                            ConverseStreamOutput::ContentBlockDelta(d) => {
+                                if let Some(ContentBlockDelta::Text(text)) = d.delta() {
+                                    std::hint::black_box(text);
+                                    deltas += 1;
+                                    if ttft.is_none() {
+                                        ttft = Some(start.elapsed());
+                                        if let Some(f) = on_first.take() {
+                                            f().await;
+                                        }
+                                    }
+                                }
+                            }
+                            other => {
+                                std::hint::black_box(&other);
+                            }
+                        }
+                    }
+                    Ok::<(), String>(())
+                })
+                .await?
             }
             Client::Floor(floor) => {
-                let mut body = floor.stream(THROUGHPUT_MODEL, headers).await?;
-                while let Some(text) = body.next_text().await? {
-                    std::hint::black_box(&text);
-                    deltas += 1;
-                    if ttft.is_none() {
-                        ttft = Some(start.elapsed());
-                        if let Some(f) = on_first.take() {
-                            f().await;
+                Box::pin(async {
+                    let mut body = floor.stream(THROUGHPUT_MODEL, headers).await?;
+                    while let Some(text) = body.next_text().await? {
+                        std::hint::black_box(&text);
+                        deltas += 1;
+                        if ttft.is_none() {
+                            ttft = Some(start.elapsed());
+                            if let Some(f) = on_first.take() {
+                                f().await;
+                            }
                         }
                     }
-                }
+                    Ok::<(), String>(())
+                })
+                .await?
             }
         }
         let total = start.elapsed();
