@@ -17,19 +17,7 @@ use eventstream::{Decoder, Message};
 /// `n` Bedrock-like contentBlockDelta frames: three string headers and a JSON
 /// payload of about 100 bytes (the frames are about 209 bytes).
 fn small_frames(n: usize) -> Bytes {
-    let mut wire = BytesMut::new();
-    for i in 0..n {
-        let payload = format!(
-            r#"{{"contentBlockIndex":0,"delta":{{"text":" token{i:05}"}},"p":"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"}}"#
-        );
-        Message::new(payload)
-            .with_header(":event-type", "contentBlockDelta")
-            .with_header(":content-type", "application/json")
-            .with_header(":message-type", "event")
-            .encode_to(&mut wire)
-            .expect("valid frame");
-    }
-    wire.freeze()
+    small_frames_with(n, "contentBlockDelta", "application/json")
 }
 
 /// `n` frames like [`small_frames`] but with header values that are not among
@@ -37,14 +25,20 @@ fn small_frames(n: usize) -> Bytes {
 /// decoder's table of Bedrock sections (S3 Select-like `Records` events), so
 /// that the general header scan is what is timed.
 fn small_frames_uncommon_headers(n: usize) -> Bytes {
+    small_frames_with(n, "Records", "application/octet-stream")
+}
+
+/// `n` frames of ~100-byte JSON payloads with these `:event-type` and
+/// `:content-type` values and `:message-type: event`.
+fn small_frames_with(n: usize, event_type: &'static str, content_type: &'static str) -> Bytes {
     let mut wire = BytesMut::new();
     for i in 0..n {
         let payload = format!(
             r#"{{"contentBlockIndex":0,"delta":{{"text":" token{i:05}"}},"p":"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"}}"#
         );
         Message::new(payload)
-            .with_header(":event-type", "Records")
-            .with_header(":content-type", "application/octet-stream")
+            .with_header(":event-type", event_type)
+            .with_header(":content-type", content_type)
             .with_header(":message-type", "event")
             .encode_to(&mut wire)
             .expect("valid frame");
