@@ -1,11 +1,11 @@
 //! Citations and search results.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::media::CitationsConfig;
 
 /// A web page that was cited (`WebLocation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WebLocation {
     /// The page URL.
@@ -16,8 +16,15 @@ pub struct WebLocation {
     pub domain: Option<String>,
 }
 
+struct_deserialize! {
+    WebLocation {
+        url: "url",
+        domain: "domain",
+    }
+}
+
 /// A character range in a document (`DocumentCharLocation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentCharLocation {
     /// Which document of the request, counting from 0.
@@ -31,8 +38,16 @@ pub struct DocumentCharLocation {
     pub end: Option<u32>,
 }
 
+struct_deserialize! {
+    DocumentCharLocation {
+        document_index: "documentIndex",
+        start: "start",
+        end: "end",
+    }
+}
+
 /// A page range in a document (`DocumentPageLocation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentPageLocation {
     /// Which document of the request, counting from 0.
@@ -46,8 +61,16 @@ pub struct DocumentPageLocation {
     pub end: Option<u32>,
 }
 
+struct_deserialize! {
+    DocumentPageLocation {
+        document_index: "documentIndex",
+        start: "start",
+        end: "end",
+    }
+}
+
 /// A chunk range in a document (`DocumentChunkLocation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentChunkLocation {
     /// Which document of the request, counting from 0.
@@ -61,8 +84,16 @@ pub struct DocumentChunkLocation {
     pub end: Option<u32>,
 }
 
+struct_deserialize! {
+    DocumentChunkLocation {
+        document_index: "documentIndex",
+        start: "start",
+        end: "end",
+    }
+}
+
 /// A range of content blocks in a search result (`SearchResultLocation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResultLocation {
     /// Which search result of the request, counting from 0.
@@ -74,6 +105,14 @@ pub struct SearchResultLocation {
     /// The end content block.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end: Option<u32>,
+}
+
+struct_deserialize! {
+    SearchResultLocation {
+        search_result_index: "searchResultIndex",
+        start: "start",
+        end: "end",
+    }
 }
 
 union_enum! {
@@ -109,7 +148,7 @@ union_enum! {
 }
 
 /// One citation (`Citation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Citation {
     /// The source's title.
@@ -126,8 +165,17 @@ pub struct Citation {
     pub location: Option<CitationLocation>,
 }
 
+struct_deserialize! {
+    Citation {
+        title: "title",
+        source: "source",
+        source_content: "sourceContent",
+        location: "location",
+    }
+}
+
 /// Generated text with the citations that back it (`CitationsContentBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CitationsContentBlock {
     /// The generated text.
@@ -138,8 +186,15 @@ pub struct CitationsContentBlock {
     pub citations: Option<Vec<Citation>>,
 }
 
+struct_deserialize! {
+    CitationsContentBlock {
+        content: "content",
+        citations: "citations",
+    }
+}
+
 /// Streamed cited source text (`CitationSourceContentDelta`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CitationSourceContentDelta {
     /// The text.
@@ -147,8 +202,14 @@ pub struct CitationSourceContentDelta {
     pub text: Option<String>,
 }
 
+struct_deserialize! {
+    CitationSourceContentDelta {
+        text: "text",
+    }
+}
+
 /// A streamed citation (`CitationsDelta`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CitationsDelta {
     /// The source's title.
@@ -165,16 +226,31 @@ pub struct CitationsDelta {
     pub location: Option<CitationLocation>,
 }
 
+struct_deserialize! {
+    CitationsDelta {
+        title: "title",
+        source: "source",
+        source_content: "sourceContent",
+        location: "location",
+    }
+}
+
 /// One text block of a search result (`SearchResultContentBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResultContentBlock {
     /// The text.
     pub text: String,
 }
 
+struct_deserialize! {
+    SearchResultContentBlock {
+        text: "text",
+    }
+}
+
 /// A search result supplied to the model (`SearchResultBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResultBlock {
     /// Where the result comes from (a URL or other identifier).
@@ -186,4 +262,13 @@ pub struct SearchResultBlock {
     /// Citation settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citations: Option<CitationsConfig>,
+}
+
+struct_deserialize! {
+    SearchResultBlock {
+        source: "source",
+        title: "title",
+        content: "content",
+        citations: "citations",
+    }
 }

@@ -1,6 +1,6 @@
 //! Messages and the content blocks they carry.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::citation::{CitationsContentBlock, SearchResultBlock};
 use crate::guardrail::{GuardrailConverseContentBlock, GuardrailConverseTextBlock};
@@ -21,13 +21,20 @@ string_enum! {
 }
 
 /// One turn of a conversation (`Message`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// Who sent the message.
     pub role: ConversationRole,
     /// The message content, in order.
     pub content: Vec<ContentBlock>,
+}
+
+struct_deserialize! {
+    Message {
+        role: "role",
+        content: "content",
+    }
 }
 
 impl Message {
@@ -217,7 +224,7 @@ string_enum! {
 }
 
 /// A prompt-caching checkpoint (`CachePointBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CachePointBlock {
     /// The kind of cache point.
@@ -226,6 +233,13 @@ pub struct CachePointBlock {
     /// How long the cache entry lives.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<CacheTtl>,
+}
+
+struct_deserialize! {
+    CachePointBlock {
+        r#type: "type",
+        ttl: "ttl",
+    }
 }
 
 impl CachePointBlock {
@@ -239,12 +253,18 @@ impl CachePointBlock {
 }
 
 /// An error the service attached to a media block (`ErrorBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBlock {
     /// What went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+struct_deserialize! {
+    ErrorBlock {
+        message: "message",
+    }
 }
 
 #[cfg(test)]

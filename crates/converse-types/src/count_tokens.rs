@@ -1,6 +1,6 @@
 //! CountTokens: how many input tokens a request would use.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::blob::Blob;
@@ -9,15 +9,21 @@ use crate::request::ConverseRequest;
 use crate::tool::ToolConfiguration;
 
 /// An InvokeModel body to count (`InvokeModelTokensRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InvokeModelTokensRequest {
     /// The InvokeModel request body.
     pub body: Blob,
 }
 
+struct_deserialize! {
+    InvokeModelTokensRequest {
+        body: "body",
+    }
+}
+
 /// A Converse request to count (`ConverseTokensRequest`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseTokensRequest {
     /// The conversation.
@@ -32,6 +38,15 @@ pub struct ConverseTokensRequest {
     /// Model-specific request fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_model_request_fields: Option<Value>,
+}
+
+struct_deserialize! {
+    ConverseTokensRequest {
+        messages: "messages",
+        system: "system",
+        tool_config: "toolConfig",
+        additional_model_request_fields: "additionalModelRequestFields",
+    }
 }
 
 impl From<&ConverseRequest> for ConverseTokensRequest {
@@ -64,7 +79,7 @@ impl Default for CountTokensInput {
 /// A CountTokens request (`CountTokensRequest`): `POST /model/{modelId}/count-tokens`.
 ///
 /// `model_id` travels in the URI and is skipped by serde.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CountTokensRequest {
     /// The foundation model id (a URI label, not part of the body).
@@ -72,6 +87,13 @@ pub struct CountTokensRequest {
     pub model_id: String,
     /// What to count.
     pub input: CountTokensInput,
+}
+
+struct_deserialize! {
+    CountTokensRequest {
+        input: "input",
+    }
+    default { model_id }
 }
 
 impl CountTokensRequest {
@@ -110,9 +132,15 @@ impl CountTokensResponse {
 }
 
 /// A CountTokens response (`CountTokensResponse`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CountTokensResponse {
     /// The number of input tokens.
     pub input_tokens: u32,
+}
+
+struct_deserialize! {
+    CountTokensResponse {
+        input_tokens: "inputTokens",
+    }
 }

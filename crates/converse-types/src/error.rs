@@ -6,17 +6,23 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 macro_rules! message_exception {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
         #[serde(rename_all = "camelCase")]
         pub struct $name {
             /// What went wrong. Also read from `Message`, which some AWS front ends send.
-            #[serde(alias = "Message", skip_serializing_if = "Option::is_none")]
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub message: Option<String>,
+        }
+
+        struct_deserialize! {
+            $name {
+                message: "message" | "Message",
+            }
         }
     };
 }
@@ -55,11 +61,11 @@ message_exception! {
 }
 
 /// The model failed while processing the request (`ModelErrorException`, HTTP 424).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelErrorException {
     /// What went wrong.
-    #[serde(alias = "Message", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The status the model returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,12 +75,20 @@ pub struct ModelErrorException {
     pub resource_name: Option<String>,
 }
 
+struct_deserialize! {
+    ModelErrorException {
+        message: "message" | "Message",
+        original_status_code: "originalStatusCode",
+        resource_name: "resourceName",
+    }
+}
+
 /// The model failed while streaming (`ModelStreamErrorException`, HTTP 424).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelStreamErrorException {
     /// What went wrong.
-    #[serde(alias = "Message", skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// The status the model returned.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +96,14 @@ pub struct ModelStreamErrorException {
     /// The message the model returned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub original_message: Option<String>,
+}
+
+struct_deserialize! {
+    ModelStreamErrorException {
+        message: "message" | "Message",
+        original_status_code: "originalStatusCode",
+        original_message: "originalMessage",
+    }
 }
 
 /// What kind of error the service returned.

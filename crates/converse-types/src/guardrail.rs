@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::blob::Blob;
 
 /// Guardrail settings for Converse (`GuardrailConfiguration`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailConfiguration {
     /// The guardrail id or ARN.
@@ -21,8 +21,16 @@ pub struct GuardrailConfiguration {
     pub trace: Option<GuardrailTrace>,
 }
 
+struct_deserialize! {
+    GuardrailConfiguration {
+        guardrail_identifier: "guardrailIdentifier",
+        guardrail_version: "guardrailVersion",
+        trace: "trace",
+    }
+}
+
 /// Guardrail settings for ConverseStream (`GuardrailStreamConfiguration`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailStreamConfiguration {
     /// The guardrail id or ARN.
@@ -37,6 +45,15 @@ pub struct GuardrailStreamConfiguration {
     /// Whether the guardrail checks the stream synchronously or asynchronously.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_processing_mode: Option<GuardrailStreamProcessingMode>,
+}
+
+struct_deserialize! {
+    GuardrailStreamConfiguration {
+        guardrail_identifier: "guardrailIdentifier",
+        guardrail_version: "guardrailVersion",
+        trace: "trace",
+        stream_processing_mode: "streamProcessingMode",
+    }
 }
 
 impl From<GuardrailConfiguration> for GuardrailStreamConfiguration {
@@ -61,7 +78,7 @@ union_enum! {
 }
 
 /// Text for a guardrail to evaluate (`GuardrailConverseTextBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailConverseTextBlock {
     /// The text.
@@ -71,14 +88,28 @@ pub struct GuardrailConverseTextBlock {
     pub qualifiers: Option<Vec<GuardrailConverseContentQualifier>>,
 }
 
+struct_deserialize! {
+    GuardrailConverseTextBlock {
+        text: "text",
+        qualifiers: "qualifiers",
+    }
+}
+
 /// An image for a guardrail to evaluate (`GuardrailConverseImageBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailConverseImageBlock {
     /// The encoding.
     pub format: GuardrailConverseImageFormat,
     /// The image.
     pub source: GuardrailConverseImageSource,
+}
+
+struct_deserialize! {
+    GuardrailConverseImageBlock {
+        format: "format",
+        source: "source",
+    }
 }
 
 union_enum! {
@@ -96,7 +127,7 @@ impl Default for GuardrailConverseImageSource {
 }
 
 /// The guardrail trace of a response (`GuardrailTraceAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailTraceAssessment {
     /// The model's output before the guardrail acted.
@@ -113,8 +144,17 @@ pub struct GuardrailTraceAssessment {
     pub action_reason: Option<String>,
 }
 
+struct_deserialize! {
+    GuardrailTraceAssessment {
+        model_output: "modelOutput",
+        input_assessment: "inputAssessment",
+        output_assessments: "outputAssessments",
+        action_reason: "actionReason",
+    }
+}
+
 /// What one guardrail found (`GuardrailAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAssessment {
     /// Denied topics.
@@ -143,8 +183,21 @@ pub struct GuardrailAssessment {
     pub applied_guardrail_details: Option<AppliedGuardrailDetails>,
 }
 
+struct_deserialize! {
+    GuardrailAssessment {
+        topic_policy: "topicPolicy",
+        content_policy: "contentPolicy",
+        word_policy: "wordPolicy",
+        sensitive_information_policy: "sensitiveInformationPolicy",
+        contextual_grounding_policy: "contextualGroundingPolicy",
+        automated_reasoning_policy: "automatedReasoningPolicy",
+        invocation_metrics: "invocationMetrics",
+        applied_guardrail_details: "appliedGuardrailDetails",
+    }
+}
+
 /// Which guardrail was applied (`AppliedGuardrailDetails`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AppliedGuardrailDetails {
     /// The guardrail id.
@@ -164,16 +217,32 @@ pub struct AppliedGuardrailDetails {
     pub guardrail_ownership: Option<GuardrailOwnership>,
 }
 
+struct_deserialize! {
+    AppliedGuardrailDetails {
+        guardrail_id: "guardrailId",
+        guardrail_version: "guardrailVersion",
+        guardrail_arn: "guardrailArn",
+        guardrail_origin: "guardrailOrigin",
+        guardrail_ownership: "guardrailOwnership",
+    }
+}
+
 /// Denied topics that matched (`GuardrailTopicPolicyAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailTopicPolicyAssessment {
     /// The topics.
     pub topics: Vec<GuardrailTopic>,
 }
 
+struct_deserialize! {
+    GuardrailTopicPolicyAssessment {
+        topics: "topics",
+    }
+}
+
 /// A denied topic (`GuardrailTopic`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailTopic {
     /// The topic name.
@@ -188,16 +257,31 @@ pub struct GuardrailTopic {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailTopic {
+        name: "name",
+        r#type: "type",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// Content filters that matched (`GuardrailContentPolicyAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailContentPolicyAssessment {
     /// The filters.
     pub filters: Vec<GuardrailContentFilter>,
 }
 
+struct_deserialize! {
+    GuardrailContentPolicyAssessment {
+        filters: "filters",
+    }
+}
+
 /// A content filter (`GuardrailContentFilter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailContentFilter {
     /// The category.
@@ -215,8 +299,18 @@ pub struct GuardrailContentFilter {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailContentFilter {
+        r#type: "type",
+        confidence: "confidence",
+        filter_strength: "filterStrength",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// Word filters that matched (`GuardrailWordPolicyAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailWordPolicyAssessment {
     /// Custom words.
@@ -225,8 +319,15 @@ pub struct GuardrailWordPolicyAssessment {
     pub managed_word_lists: Vec<GuardrailManagedWord>,
 }
 
+struct_deserialize! {
+    GuardrailWordPolicyAssessment {
+        custom_words: "customWords",
+        managed_word_lists: "managedWordLists",
+    }
+}
+
 /// A custom word that matched (`GuardrailCustomWord`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailCustomWord {
     /// The matched text.
@@ -239,8 +340,16 @@ pub struct GuardrailCustomWord {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailCustomWord {
+        r#match: "match",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// A managed word that matched (`GuardrailManagedWord`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailManagedWord {
     /// The matched text.
@@ -256,8 +365,17 @@ pub struct GuardrailManagedWord {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailManagedWord {
+        r#match: "match",
+        r#type: "type",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// Sensitive information that matched (`GuardrailSensitiveInformationPolicyAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailSensitiveInformationPolicyAssessment {
     /// PII entities.
@@ -266,8 +384,15 @@ pub struct GuardrailSensitiveInformationPolicyAssessment {
     pub regexes: Vec<GuardrailRegexFilter>,
 }
 
+struct_deserialize! {
+    GuardrailSensitiveInformationPolicyAssessment {
+        pii_entities: "piiEntities",
+        regexes: "regexes",
+    }
+}
+
 /// A PII entity that matched (`GuardrailPiiEntityFilter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailPiiEntityFilter {
     /// The matched text.
@@ -283,8 +408,17 @@ pub struct GuardrailPiiEntityFilter {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailPiiEntityFilter {
+        r#match: "match",
+        r#type: "type",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// A regular expression that matched (`GuardrailRegexFilter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailRegexFilter {
     /// The filter name.
@@ -303,8 +437,18 @@ pub struct GuardrailRegexFilter {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailRegexFilter {
+        name: "name",
+        r#match: "match",
+        regex: "regex",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// Contextual grounding checks (`GuardrailContextualGroundingPolicyAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailContextualGroundingPolicyAssessment {
     /// The checks.
@@ -312,8 +456,14 @@ pub struct GuardrailContextualGroundingPolicyAssessment {
     pub filters: Option<Vec<GuardrailContextualGroundingFilter>>,
 }
 
+struct_deserialize! {
+    GuardrailContextualGroundingPolicyAssessment {
+        filters: "filters",
+    }
+}
+
 /// A contextual grounding check (`GuardrailContextualGroundingFilter`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailContextualGroundingFilter {
     /// The kind of check.
@@ -330,8 +480,18 @@ pub struct GuardrailContextualGroundingFilter {
     pub detected: Option<bool>,
 }
 
+struct_deserialize! {
+    GuardrailContextualGroundingFilter {
+        r#type: "type",
+        threshold: "threshold",
+        score: "score",
+        action: "action",
+        detected: "detected",
+    }
+}
+
 /// Usage and latency of a guardrail (`GuardrailInvocationMetrics`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailInvocationMetrics {
     /// Processing time in milliseconds.
@@ -345,8 +505,16 @@ pub struct GuardrailInvocationMetrics {
     pub guardrail_coverage: Option<GuardrailCoverage>,
 }
 
+struct_deserialize! {
+    GuardrailInvocationMetrics {
+        guardrail_processing_latency: "guardrailProcessingLatency",
+        usage: "usage",
+        guardrail_coverage: "guardrailCoverage",
+    }
+}
+
 /// Policy units a guardrail used (`GuardrailUsage`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailUsage {
     /// Topic policy units.
@@ -372,8 +540,22 @@ pub struct GuardrailUsage {
     pub automated_reasoning_policies: Option<i32>,
 }
 
+struct_deserialize! {
+    GuardrailUsage {
+        topic_policy_units: "topicPolicyUnits",
+        content_policy_units: "contentPolicyUnits",
+        word_policy_units: "wordPolicyUnits",
+        sensitive_information_policy_units: "sensitiveInformationPolicyUnits",
+        sensitive_information_policy_free_units: "sensitiveInformationPolicyFreeUnits",
+        contextual_grounding_policy_units: "contextualGroundingPolicyUnits",
+        content_policy_image_units: "contentPolicyImageUnits",
+        automated_reasoning_policy_units: "automatedReasoningPolicyUnits",
+        automated_reasoning_policies: "automatedReasoningPolicies",
+    }
+}
+
 /// How much of the input a guardrail checked (`GuardrailCoverage`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailCoverage {
     /// Text characters.
@@ -384,8 +566,15 @@ pub struct GuardrailCoverage {
     pub images: Option<GuardrailImageCoverage>,
 }
 
+struct_deserialize! {
+    GuardrailCoverage {
+        text_characters: "textCharacters",
+        images: "images",
+    }
+}
+
 /// Text characters checked (`GuardrailTextCharactersCoverage`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailTextCharactersCoverage {
     /// Characters checked.
@@ -396,8 +585,15 @@ pub struct GuardrailTextCharactersCoverage {
     pub total: Option<i32>,
 }
 
+struct_deserialize! {
+    GuardrailTextCharactersCoverage {
+        guarded: "guarded",
+        total: "total",
+    }
+}
+
 /// Images checked (`GuardrailImageCoverage`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailImageCoverage {
     /// Images checked.
@@ -408,13 +604,26 @@ pub struct GuardrailImageCoverage {
     pub total: Option<i32>,
 }
 
+struct_deserialize! {
+    GuardrailImageCoverage {
+        guarded: "guarded",
+        total: "total",
+    }
+}
+
 /// Automated reasoning findings (`GuardrailAutomatedReasoningPolicyAssessment`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningPolicyAssessment {
     /// The findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings: Option<Vec<GuardrailAutomatedReasoningFinding>>,
+}
+
+struct_deserialize! {
+    GuardrailAutomatedReasoningPolicyAssessment {
+        findings: "findings",
+    }
 }
 
 union_enum! {
@@ -438,7 +647,7 @@ union_enum! {
 }
 
 /// A valid finding (`GuardrailAutomatedReasoningValidFinding`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningValidFinding {
     /// The input in logic.
@@ -455,8 +664,17 @@ pub struct GuardrailAutomatedReasoningValidFinding {
     pub logic_warning: Option<GuardrailAutomatedReasoningLogicWarning>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningValidFinding {
+        translation: "translation",
+        claims_true_scenario: "claimsTrueScenario",
+        supporting_rules: "supportingRules",
+        logic_warning: "logicWarning",
+    }
+}
+
 /// An invalid finding (`GuardrailAutomatedReasoningInvalidFinding`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningInvalidFinding {
     /// The input in logic.
@@ -470,8 +688,16 @@ pub struct GuardrailAutomatedReasoningInvalidFinding {
     pub logic_warning: Option<GuardrailAutomatedReasoningLogicWarning>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningInvalidFinding {
+        translation: "translation",
+        contradicting_rules: "contradictingRules",
+        logic_warning: "logicWarning",
+    }
+}
+
 /// A satisfiable finding (`GuardrailAutomatedReasoningSatisfiableFinding`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningSatisfiableFinding {
     /// The input in logic.
@@ -488,8 +714,17 @@ pub struct GuardrailAutomatedReasoningSatisfiableFinding {
     pub logic_warning: Option<GuardrailAutomatedReasoningLogicWarning>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningSatisfiableFinding {
+        translation: "translation",
+        claims_true_scenario: "claimsTrueScenario",
+        claims_false_scenario: "claimsFalseScenario",
+        logic_warning: "logicWarning",
+    }
+}
+
 /// An impossible finding (`GuardrailAutomatedReasoningImpossibleFinding`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningImpossibleFinding {
     /// The input in logic.
@@ -503,8 +738,16 @@ pub struct GuardrailAutomatedReasoningImpossibleFinding {
     pub logic_warning: Option<GuardrailAutomatedReasoningLogicWarning>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningImpossibleFinding {
+        translation: "translation",
+        contradicting_rules: "contradictingRules",
+        logic_warning: "logicWarning",
+    }
+}
+
 /// An ambiguous-translation finding (`GuardrailAutomatedReasoningTranslationAmbiguousFinding`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     /// The possible readings.
@@ -515,16 +758,27 @@ pub struct GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     pub difference_scenarios: Option<Vec<GuardrailAutomatedReasoningScenario>>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningTranslationAmbiguousFinding {
+        options: "options",
+        difference_scenarios: "differenceScenarios",
+    }
+}
+
 /// A too-complex finding (`GuardrailAutomatedReasoningTooComplexFinding`, `{}` on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GuardrailAutomatedReasoningTooComplexFinding {}
 
+struct_deserialize! { GuardrailAutomatedReasoningTooComplexFinding {} }
+
 /// A no-translations finding (`GuardrailAutomatedReasoningNoTranslationsFinding`, `{}` on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct GuardrailAutomatedReasoningNoTranslationsFinding {}
 
+struct_deserialize! { GuardrailAutomatedReasoningNoTranslationsFinding {} }
+
 /// One reading of the input (`GuardrailAutomatedReasoningTranslationOption`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningTranslationOption {
     /// The translations of this reading.
@@ -532,8 +786,14 @@ pub struct GuardrailAutomatedReasoningTranslationOption {
     pub translations: Option<Vec<GuardrailAutomatedReasoningTranslation>>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningTranslationOption {
+        translations: "translations",
+    }
+}
+
 /// The input translated into logic (`GuardrailAutomatedReasoningTranslation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningTranslation {
     /// The premises.
@@ -553,8 +813,18 @@ pub struct GuardrailAutomatedReasoningTranslation {
     pub confidence: Option<f64>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningTranslation {
+        premises: "premises",
+        claims: "claims",
+        untranslated_premises: "untranslatedPremises",
+        untranslated_claims: "untranslatedClaims",
+        confidence: "confidence",
+    }
+}
+
 /// A statement in logic and in words (`GuardrailAutomatedReasoningStatement`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningStatement {
     /// The formal logic.
@@ -565,8 +835,15 @@ pub struct GuardrailAutomatedReasoningStatement {
     pub natural_language: Option<String>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningStatement {
+        logic: "logic",
+        natural_language: "naturalLanguage",
+    }
+}
+
 /// A piece of input text (`GuardrailAutomatedReasoningInputTextReference`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningInputTextReference {
     /// The text.
@@ -574,8 +851,14 @@ pub struct GuardrailAutomatedReasoningInputTextReference {
     pub text: Option<String>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningInputTextReference {
+        text: "text",
+    }
+}
+
 /// A policy rule (`GuardrailAutomatedReasoningRule`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningRule {
     /// The rule id.
@@ -586,8 +869,15 @@ pub struct GuardrailAutomatedReasoningRule {
     pub policy_version_arn: Option<String>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningRule {
+        identifier: "identifier",
+        policy_version_arn: "policyVersionArn",
+    }
+}
+
 /// A scenario: statements that hold together (`GuardrailAutomatedReasoningScenario`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningScenario {
     /// The statements.
@@ -595,8 +885,14 @@ pub struct GuardrailAutomatedReasoningScenario {
     pub statements: Option<Vec<GuardrailAutomatedReasoningStatement>>,
 }
 
+struct_deserialize! {
+    GuardrailAutomatedReasoningScenario {
+        statements: "statements",
+    }
+}
+
 /// A logic problem in the input (`GuardrailAutomatedReasoningLogicWarning`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GuardrailAutomatedReasoningLogicWarning {
     /// The kind of problem.
@@ -608,6 +904,14 @@ pub struct GuardrailAutomatedReasoningLogicWarning {
     /// The claims involved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<Vec<GuardrailAutomatedReasoningStatement>>,
+}
+
+struct_deserialize! {
+    GuardrailAutomatedReasoningLogicWarning {
+        r#type: "type",
+        premises: "premises",
+        claims: "claims",
+    }
 }
 
 string_enum! {

@@ -1,12 +1,12 @@
 //! Images, documents, videos and audio, and where their bytes come from.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::blob::Blob;
 use crate::content::ErrorBlock;
 
 /// An object in Amazon S3 (`S3Location`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct S3Location {
     /// The object URI, `s3://bucket/key`.
@@ -14,6 +14,13 @@ pub struct S3Location {
     /// The account that owns the bucket, when it is not the caller's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bucket_owner: Option<String>,
+}
+
+struct_deserialize! {
+    S3Location {
+        uri: "uri",
+        bucket_owner: "bucketOwner",
+    }
 }
 
 impl S3Location {
@@ -57,7 +64,7 @@ impl Default for ImageSource {
 }
 
 /// An image (`ImageBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageBlock {
     /// The encoding.
@@ -67,6 +74,14 @@ pub struct ImageBlock {
     /// An error the service attached to the image (output only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBlock>,
+}
+
+struct_deserialize! {
+    ImageBlock {
+        format: "format",
+        source: "source",
+        error: "error",
+    }
 }
 
 impl ImageBlock {
@@ -142,18 +157,24 @@ impl Default for DocumentSource {
 }
 
 /// Whether the model should cite a document (`CitationsConfig`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CitationsConfig {
     /// Turn citations on.
     pub enabled: bool,
 }
 
+struct_deserialize! {
+    CitationsConfig {
+        enabled: "enabled",
+    }
+}
+
 /// A document (`DocumentBlock`).
 ///
 /// The service requires `name` to be 1 to 200 characters, made of letters, digits, single
 /// spaces, hyphens, parentheses and square brackets, and unique within a request.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DocumentBlock {
     /// The encoding (optional when the source is text or content).
@@ -169,6 +190,16 @@ pub struct DocumentBlock {
     /// Citation settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citations: Option<CitationsConfig>,
+}
+
+struct_deserialize! {
+    DocumentBlock {
+        format: "format",
+        name: "name",
+        source: "source",
+        context: "context",
+        citations: "citations",
+    }
 }
 
 impl DocumentBlock {
@@ -238,13 +269,20 @@ impl Default for VideoSource {
 }
 
 /// A video (`VideoBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VideoBlock {
     /// The encoding.
     pub format: VideoFormat,
     /// Where the video comes from.
     pub source: VideoSource,
+}
+
+struct_deserialize! {
+    VideoBlock {
+        format: "format",
+        source: "source",
+    }
 }
 
 string_enum! {
@@ -300,7 +338,7 @@ impl Default for AudioSource {
 }
 
 /// An audio clip (`AudioBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AudioBlock {
     /// The encoding.
@@ -310,4 +348,12 @@ pub struct AudioBlock {
     /// An error the service attached to the clip (output only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBlock>,
+}
+
+struct_deserialize! {
+    AudioBlock {
+        format: "format",
+        source: "source",
+        error: "error",
+    }
 }

@@ -1,11 +1,11 @@
 //! Model reasoning ("thinking") content.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::blob::Blob;
 
 /// Reasoning text and the signature that lets it be sent back (`ReasoningTextBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReasoningTextBlock {
     /// The reasoning text.
@@ -13,6 +13,13 @@ pub struct ReasoningTextBlock {
     /// The signature that verifies the text; send it back unchanged in later turns.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+}
+
+struct_deserialize! {
+    ReasoningTextBlock {
+        text: "text",
+        signature: "signature",
+    }
 }
 
 union_enum! {

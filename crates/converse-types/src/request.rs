@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::content::{Message, SystemContentBlock};
@@ -10,7 +10,7 @@ use crate::guardrail::{GuardrailConfiguration, GuardrailStreamConfiguration};
 use crate::tool::ToolConfiguration;
 
 /// Sampling settings (`InferenceConfiguration`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InferenceConfiguration {
     /// The most tokens the model may generate (at least 1).
@@ -30,6 +30,15 @@ pub struct InferenceConfiguration {
     pub stop_sequences: Option<Vec<String>>,
 }
 
+struct_deserialize! {
+    InferenceConfiguration {
+        max_tokens: "maxTokens",
+        temperature: "temperature",
+        top_p: "topP",
+        stop_sequences: "stopSequences",
+    }
+}
+
 string_enum! {
     /// Latency profile (`PerformanceConfigLatency`).
     pub enum PerformanceConfigLatency {
@@ -41,12 +50,18 @@ string_enum! {
 }
 
 /// Performance settings (`PerformanceConfiguration`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PerformanceConfiguration {
     /// The latency profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<PerformanceConfigLatency>,
+}
+
+struct_deserialize! {
+    PerformanceConfiguration {
+        latency: "latency",
+    }
 }
 
 string_enum! {
@@ -64,12 +79,18 @@ string_enum! {
 }
 
 /// The service tier a request runs in (`ServiceTier`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceTier {
     /// The tier.
     #[serde(rename = "type")]
     pub r#type: ServiceTierType,
+}
+
+struct_deserialize! {
+    ServiceTier {
+        r#type: "type",
+    }
 }
 
 union_enum! {
@@ -89,7 +110,7 @@ string_enum! {
 }
 
 /// A JSON Schema for structured output (`JsonSchemaDefinition`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct JsonSchemaDefinition {
     /// The schema, as a JSON string.
@@ -100,6 +121,14 @@ pub struct JsonSchemaDefinition {
     /// What the schema describes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+
+struct_deserialize! {
+    JsonSchemaDefinition {
+        schema: "schema",
+        name: "name",
+        description: "description",
+    }
 }
 
 union_enum! {
@@ -117,7 +146,7 @@ impl Default for OutputFormatStructure {
 }
 
 /// A structured-output format (`OutputFormat`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputFormat {
     /// The kind of format.
@@ -125,6 +154,13 @@ pub struct OutputFormat {
     pub r#type: OutputFormatType,
     /// The structure.
     pub structure: OutputFormatStructure,
+}
+
+struct_deserialize! {
+    OutputFormat {
+        r#type: "type",
+        structure: "structure",
+    }
 }
 
 impl OutputFormat {
@@ -142,7 +178,7 @@ impl OutputFormat {
 }
 
 /// Output settings (`OutputConfig`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutputConfig {
     /// The structured-output format of the text.
@@ -151,6 +187,13 @@ pub struct OutputConfig {
     /// How much effort the model should spend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effort: Option<String>,
+}
+
+struct_deserialize! {
+    OutputConfig {
+        text_format: "textFormat",
+        effort: "effort",
+    }
 }
 
 /// A Converse request (`ConverseRequest`): `POST /model/{modelId}/converse`.
@@ -168,7 +211,7 @@ pub struct OutputConfig {
 /// assert_eq!(body["inferenceConfig"]["maxTokens"], 512);
 /// assert!(body.get("modelId").is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseRequest {
     /// The model id, inference profile or ARN (a URI label, not part of the body).
@@ -210,6 +253,24 @@ pub struct ConverseRequest {
     /// Output settings (structured output).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<OutputConfig>,
+}
+
+struct_deserialize! {
+    ConverseRequest {
+        messages: "messages",
+        system: "system",
+        inference_config: "inferenceConfig",
+        tool_config: "toolConfig",
+        guardrail_config: "guardrailConfig",
+        additional_model_request_fields: "additionalModelRequestFields",
+        prompt_variables: "promptVariables",
+        additional_model_response_field_paths: "additionalModelResponseFieldPaths",
+        request_metadata: "requestMetadata",
+        performance_config: "performanceConfig",
+        service_tier: "serviceTier",
+        output_config: "outputConfig",
+    }
+    default { model_id }
 }
 
 impl ConverseRequest {
@@ -259,7 +320,7 @@ impl ConverseRequest {
 ///
 /// The same as [`ConverseRequest`] except that the guardrail settings also choose a stream
 /// processing mode. `model_id` is skipped by serde, as in [`ConverseRequest`].
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseStreamRequest {
     /// The model id, inference profile or ARN (a URI label, not part of the body).
@@ -301,6 +362,24 @@ pub struct ConverseStreamRequest {
     /// Output settings (structured output).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_config: Option<OutputConfig>,
+}
+
+struct_deserialize! {
+    ConverseStreamRequest {
+        messages: "messages",
+        system: "system",
+        inference_config: "inferenceConfig",
+        tool_config: "toolConfig",
+        guardrail_config: "guardrailConfig",
+        additional_model_request_fields: "additionalModelRequestFields",
+        prompt_variables: "promptVariables",
+        additional_model_response_field_paths: "additionalModelResponseFieldPaths",
+        request_metadata: "requestMetadata",
+        performance_config: "performanceConfig",
+        service_tier: "serviceTier",
+        output_config: "outputConfig",
+    }
+    default { model_id }
 }
 
 impl ConverseStreamRequest {

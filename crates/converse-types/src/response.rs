@@ -1,6 +1,6 @@
 //! The Converse response: output message, stop reason, usage, metrics and trace.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::content::{CacheTtl, Message};
@@ -32,7 +32,7 @@ string_enum! {
 }
 
 /// Tokens read from or written to the prompt cache with one TTL (`CacheDetail`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CacheDetail {
     /// The TTL.
@@ -41,8 +41,15 @@ pub struct CacheDetail {
     pub input_tokens: u32,
 }
 
+struct_deserialize! {
+    CacheDetail {
+        ttl: "ttl",
+        input_tokens: "inputTokens",
+    }
+}
+
 /// Token counts (`TokenUsage`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenUsage {
     /// Input tokens.
@@ -62,16 +69,33 @@ pub struct TokenUsage {
     pub cache_details: Option<Vec<CacheDetail>>,
 }
 
+struct_deserialize! {
+    TokenUsage {
+        input_tokens: "inputTokens",
+        output_tokens: "outputTokens",
+        total_tokens: "totalTokens",
+        cache_read_input_tokens: "cacheReadInputTokens",
+        cache_write_input_tokens: "cacheWriteInputTokens",
+        cache_details: "cacheDetails",
+    }
+}
+
 /// Latency of a Converse call (`ConverseMetrics`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseMetrics {
     /// Milliseconds the call took.
     pub latency_ms: i64,
 }
 
+struct_deserialize! {
+    ConverseMetrics {
+        latency_ms: "latencyMs",
+    }
+}
+
 /// Which model a prompt router chose (`PromptRouterTrace`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PromptRouterTrace {
     /// The model that was invoked.
@@ -79,8 +103,14 @@ pub struct PromptRouterTrace {
     pub invoked_model_id: Option<String>,
 }
 
+struct_deserialize! {
+    PromptRouterTrace {
+        invoked_model_id: "invokedModelId",
+    }
+}
+
 /// Trace of a Converse call (`ConverseTrace`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseTrace {
     /// The guardrail trace.
@@ -89,6 +119,13 @@ pub struct ConverseTrace {
     /// The prompt router trace.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_router: Option<PromptRouterTrace>,
+}
+
+struct_deserialize! {
+    ConverseTrace {
+        guardrail: "guardrail",
+        prompt_router: "promptRouter",
+    }
 }
 
 union_enum! {
@@ -106,7 +143,7 @@ impl Default for ConverseOutput {
 }
 
 /// A Converse response (`ConverseResponse`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseResponse {
     /// The generated output.
@@ -129,6 +166,19 @@ pub struct ConverseResponse {
     /// The service tier used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTier>,
+}
+
+struct_deserialize! {
+    ConverseResponse {
+        output: "output",
+        stop_reason: "stopReason",
+        usage: "usage",
+        metrics: "metrics",
+        additional_model_response_fields: "additionalModelResponseFields",
+        trace: "trace",
+        performance_config: "performanceConfig",
+        service_tier: "serviceTier",
+    }
 }
 
 impl ConverseResponse {

@@ -30,15 +30,21 @@ use crate::response::{PromptRouterTrace, StopReason, TokenUsage};
 use crate::tool::{ToolResultStatus, ToolUseType};
 
 /// The model started a message (`MessageStartEvent`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageStartEvent {
     /// The role of the message.
     pub role: ConversationRole,
 }
 
+struct_deserialize! {
+    MessageStartEvent {
+        role: "role",
+    }
+}
+
 /// The start of a tool call (`ToolUseBlockStart`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolUseBlockStart {
     /// The call's id.
@@ -50,8 +56,16 @@ pub struct ToolUseBlockStart {
     pub r#type: Option<ToolUseType>,
 }
 
+struct_deserialize! {
+    ToolUseBlockStart {
+        tool_use_id: "toolUseId",
+        name: "name",
+        r#type: "type",
+    }
+}
+
 /// The start of a tool result (`ToolResultBlockStart`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolResultBlockStart {
     /// The id of the call this answers.
@@ -64,12 +78,26 @@ pub struct ToolResultBlockStart {
     pub status: Option<ToolResultStatus>,
 }
 
+struct_deserialize! {
+    ToolResultBlockStart {
+        tool_use_id: "toolUseId",
+        r#type: "type",
+        status: "status",
+    }
+}
+
 /// The start of an image (`ImageBlockStart`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageBlockStart {
     /// The encoding.
     pub format: ImageFormat,
+}
+
+struct_deserialize! {
+    ImageBlockStart {
+        format: "format",
+    }
 }
 
 union_enum! {
@@ -91,7 +119,7 @@ impl Default for ContentBlockStart {
 }
 
 /// A content block started (`ContentBlockStartEvent`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentBlockStartEvent {
     /// What the block starts with.
@@ -100,12 +128,25 @@ pub struct ContentBlockStartEvent {
     pub content_block_index: u32,
 }
 
+struct_deserialize! {
+    ContentBlockStartEvent {
+        start: "start",
+        content_block_index: "contentBlockIndex",
+    }
+}
+
 /// A fragment of a tool call's input (`ToolUseBlockDelta`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolUseBlockDelta {
     /// A fragment of the input JSON text; concatenate the fragments, then parse.
     pub input: String,
+}
+
+struct_deserialize! {
+    ToolUseBlockDelta {
+        input: "input",
+    }
 }
 
 union_enum! {
@@ -119,7 +160,7 @@ union_enum! {
 }
 
 /// A fragment of an image (`ImageBlockDelta`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageBlockDelta {
     /// The image.
@@ -128,6 +169,13 @@ pub struct ImageBlockDelta {
     /// An error the service attached to the image.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorBlock>,
+}
+
+struct_deserialize! {
+    ImageBlockDelta {
+        source: "source",
+        error: "error",
+    }
 }
 
 union_enum! {
@@ -155,7 +203,7 @@ impl Default for ContentBlockDelta {
 }
 
 /// A content block grew (`ContentBlockDeltaEvent`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentBlockDeltaEvent {
     /// The fragment.
@@ -164,16 +212,29 @@ pub struct ContentBlockDeltaEvent {
     pub content_block_index: u32,
 }
 
+struct_deserialize! {
+    ContentBlockDeltaEvent {
+        delta: "delta",
+        content_block_index: "contentBlockIndex",
+    }
+}
+
 /// A content block ended (`ContentBlockStopEvent`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentBlockStopEvent {
     /// The block's index in the message.
     pub content_block_index: u32,
 }
 
+struct_deserialize! {
+    ContentBlockStopEvent {
+        content_block_index: "contentBlockIndex",
+    }
+}
+
 /// The message ended (`MessageStopEvent`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageStopEvent {
     /// Why the model stopped.
@@ -183,16 +244,29 @@ pub struct MessageStopEvent {
     pub additional_model_response_fields: Option<Value>,
 }
 
+struct_deserialize! {
+    MessageStopEvent {
+        stop_reason: "stopReason",
+        additional_model_response_fields: "additionalModelResponseFields",
+    }
+}
+
 /// Latency of a ConverseStream call (`ConverseStreamMetrics`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseStreamMetrics {
     /// Milliseconds the call took.
     pub latency_ms: i64,
 }
 
+struct_deserialize! {
+    ConverseStreamMetrics {
+        latency_ms: "latencyMs",
+    }
+}
+
 /// Trace of a ConverseStream call (`ConverseStreamTrace`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseStreamTrace {
     /// The guardrail trace.
@@ -203,8 +277,15 @@ pub struct ConverseStreamTrace {
     pub prompt_router: Option<PromptRouterTrace>,
 }
 
+struct_deserialize! {
+    ConverseStreamTrace {
+        guardrail: "guardrail",
+        prompt_router: "promptRouter",
+    }
+}
+
 /// Usage and metrics, sent last (`ConverseStreamMetadataEvent`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConverseStreamMetadataEvent {
     /// Token counts.
@@ -220,6 +301,16 @@ pub struct ConverseStreamMetadataEvent {
     /// The service tier used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_tier: Option<ServiceTier>,
+}
+
+struct_deserialize! {
+    ConverseStreamMetadataEvent {
+        usage: "usage",
+        metrics: "metrics",
+        trace: "trace",
+        performance_config: "performanceConfig",
+        service_tier: "serviceTier",
+    }
 }
 
 union_enum! {

@@ -1,6 +1,6 @@
 //! Tool definitions, tool choice, tool calls and tool results.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::citation::SearchResultBlock;
@@ -8,7 +8,7 @@ use crate::content::CachePointBlock;
 use crate::media::{DocumentBlock, ImageBlock, VideoBlock};
 
 /// The tools a model may call and how it should choose (`ToolConfiguration`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolConfiguration {
     /// The tools (at least one).
@@ -16,6 +16,13 @@ pub struct ToolConfiguration {
     /// How the model should choose a tool; the model decides when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_choice: Option<ToolChoice>,
+}
+
+struct_deserialize! {
+    ToolConfiguration {
+        tools: "tools",
+        tool_choice: "toolChoice",
+    }
 }
 
 impl ToolConfiguration {
@@ -69,7 +76,7 @@ impl Tool {
 }
 
 /// A caller-implemented tool (`ToolSpecification`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolSpecification {
     /// The tool name (`[a-zA-Z0-9_-]{1,64}`).
@@ -82,6 +89,15 @@ pub struct ToolSpecification {
     /// Ask the model to follow the schema strictly.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<bool>,
+}
+
+struct_deserialize! {
+    ToolSpecification {
+        name: "name",
+        description: "description",
+        input_schema: "inputSchema",
+        strict: "strict",
+    }
 }
 
 union_enum! {
@@ -100,27 +116,43 @@ impl Default for ToolInputSchema {
 }
 
 /// A provider-implemented tool (`SystemTool`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SystemTool {
     /// The tool name.
     pub name: String,
 }
 
+struct_deserialize! {
+    SystemTool {
+        name: "name",
+    }
+}
+
 /// Let the model decide whether to call a tool (`AutoToolChoice`, `{}` on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AutoToolChoice {}
 
+struct_deserialize! { AutoToolChoice {} }
+
 /// Make the model call some tool (`AnyToolChoice`, `{}` on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct AnyToolChoice {}
 
+struct_deserialize! { AnyToolChoice {} }
+
 /// Make the model call one named tool (`SpecificToolChoice`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SpecificToolChoice {
     /// The tool name.
     pub name: String,
+}
+
+struct_deserialize! {
+    SpecificToolChoice {
+        name: "name",
+    }
 }
 
 union_enum! {
@@ -161,7 +193,7 @@ string_enum! {
 }
 
 /// A tool call made by the model (`ToolUseBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolUseBlock {
     /// The call's id; the matching result carries it back.
@@ -173,6 +205,15 @@ pub struct ToolUseBlock {
     /// The kind of call; absent for caller-implemented tools.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ToolUseType>,
+}
+
+struct_deserialize! {
+    ToolUseBlock {
+        tool_use_id: "toolUseId",
+        name: "name",
+        input: "input",
+        r#type: "type",
+    }
 }
 
 impl ToolUseBlock {
@@ -216,7 +257,7 @@ union_enum! {
 }
 
 /// The result of a tool call (`ToolResultBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolResultBlock {
     /// The id of the call this answers.
@@ -229,6 +270,15 @@ pub struct ToolResultBlock {
     /// The kind of result.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+
+struct_deserialize! {
+    ToolResultBlock {
+        tool_use_id: "toolUseId",
+        content: "content",
+        status: "status",
+        r#type: "type",
+    }
 }
 
 impl ToolResultBlock {
@@ -274,7 +324,7 @@ impl ToolResultBlock {
 }
 
 /// A reference to a tool (`ToolReference`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolReference {
     /// The kind of tool.
@@ -288,20 +338,40 @@ pub struct ToolReference {
     pub server_name: Option<String>,
 }
 
+struct_deserialize! {
+    ToolReference {
+        r#type: "type",
+        name: "name",
+        server_name: "serverName",
+    }
+}
+
 /// A tool added to the conversation (`ToolAdditionBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolAdditionBlock {
     /// The tool.
     pub tool: ToolReference,
 }
 
+struct_deserialize! {
+    ToolAdditionBlock {
+        tool: "tool",
+    }
+}
+
 /// A tool removed from the conversation (`ToolRemovalBlock`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolRemovalBlock {
     /// The tool.
     pub tool: ToolReference,
+}
+
+struct_deserialize! {
+    ToolRemovalBlock {
+        tool: "tool",
+    }
 }
 
 #[cfg(test)]
