@@ -194,14 +194,18 @@ impl Bedrock {
     ///   shared config and credentials files (static keys, `credential_process`,
     ///   assumed roles, SSO), web identity, ECS/EKS container credentials, then
     ///   EC2 IMDSv2;
-    /// - `AWS_BEDROCK_BASE_URL`: another endpoint (a proxy, the emulator).
+    /// - `AWS_BEDROCK_BASE_URL`: another endpoint (a proxy, the emulator);
+    /// - `AWS_CA_BUNDLE`, then the profile's `ca_bundle`: a PEM file of CA
+    ///   certificates to trust for `https` instead of the built-in roots (see
+    ///   [`BedrockBuilder::ca_bundle`]).
     ///
     /// Credentials are read when a request needs them, so a provider built
     /// without any still builds; its requests then fail with a clear error.
     ///
     /// # Errors
     ///
-    /// [`ConfigError`] for an invalid region or base URL, or a TLS setup failure.
+    /// [`ConfigError`] for an invalid region or base URL, or a TLS setup failure
+    /// (among them a CA bundle that cannot be read or holds no certificate).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::builder().env(Env::process()).build()
     }
@@ -428,6 +432,19 @@ impl BedrockBuilder {
         self
     }
 
+    /// Trust exactly the CA certificates in this PEM file for `https`, instead
+    /// of the bundled Mozilla roots or the system store (the AWS `ca_bundle`
+    /// setting: a corporate TLS proxy, a private endpoint). With
+    /// [`env`](Self::env), `AWS_CA_BUNDLE` and then the profile's `ca_bundle`
+    /// are used when this is not called. Default is none.
+    ///
+    /// The file is read by [`build`](Self::build), which fails naming the file
+    /// when it cannot be read, is not PEM, or holds no usable CA certificate.
+    pub fn ca_bundle(&mut self, path: impl Into<std::path::PathBuf>) -> &mut Self {
+        self.http.ca_bundle = Some(path.into());
+        self
+    }
+
     /// Speak HTTP/2 with prior knowledge (h2c) to a plain `http://` base URL
     /// instead of HTTP/1.1. Default is false.
     ///
@@ -572,8 +589,19 @@ impl BedrockBuilder {
             Some(token) => Auth::Bearer(token),
             None => Auth::SigV4(self.credentials()?),
         };
-        let transport =
-            Transport::new(self.http.clone()).map_err(|e| ConfigError::new(e.to_string()))?;
+        let mut http = self.http.clone();
+        if http.ca_bundle.is_none() {
+            http.ca_bundle = env_get("AWS_CA_BUNDLE")
+                .or_else(|| {
+                    self.env.as_ref().and_then(|e| {
+                        let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
+                        crate::credentials::setting_of_profile(&config, None, "ca_bundle")
+                    })
+                })
+                .filter(|p| !p.trim().is_empty())
+                .map(std::path::PathBuf::from);
+        }
+        let transport = Transport::new(http).map_err(|e| ConfigError::new(e.to_string()))?;
         let clock = self
             .clock
             .clone()
@@ -665,6 +693,91 @@ mod tests {
             Bedrock::builder().build().expect("build").region(),
             "us-east-1"
         );
+    }
+
+    const TEST_CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls/ca.pem");
+
+    #[test]
+    fn ca_bundle_errors_name_the_file() {
+        let missing = Bedrock::builder()
+            .ca_bundle("/nonexistent/goai-ca.pem")
+            .build()
+            .expect_err("a missing bundle fails");
+        let text = missing.to_string();
+        assert!(
+            text.contains("/nonexistent/goai-ca.pem") && text.contains("could not read"),
+            "{text}"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "no certificates here\n").expect("write");
+        let text = Bedrock::builder()
+            .ca_bundle(&empty)
+            .build()
+            .expect_err("a bundle without certificates fails")
+            .to_string();
+        assert!(
+            text.contains("empty.pem") && text.contains("no usable CA certificate"),
+            "{text}"
+        );
+        let broken = dir.path().join("broken.pem");
+        std::fs::write(
+            &broken,
+            "-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----\n",
+        )
+        .expect("write");
+        let text = Bedrock::builder()
+            .ca_bundle(&broken)
+            .build()
+            .expect_err("broken PEM fails")
+            .to_string();
+        assert!(text.contains("broken.pem"), "{text}");
+        Bedrock::builder()
+            .ca_bundle(TEST_CA)
+            .build()
+            .expect("a bundle with a CA certificate builds");
+    }
+
+    #[test]
+    fn ca_bundle_comes_from_the_builder_then_aws_ca_bundle_then_the_profile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config");
+        std::fs::write(
+            &config,
+            "[default]\nca_bundle = /nonexistent/from-profile.pem\n",
+        )
+        .expect("write");
+        let config = config.to_str().expect("utf-8 path");
+        let err = |pairs: &[(&str, &str)]| {
+            Bedrock::builder()
+                .env(env(pairs))
+                .build()
+                .err()
+                .map(|e| e.to_string())
+        };
+        // The profile's setting is read...
+        let text = err(&[("AWS_CONFIG_FILE", config)]).expect("profile bundle is read");
+        assert!(text.contains("from-profile.pem"), "{text}");
+        // ...unless AWS_CA_BUNDLE is set...
+        let text = err(&[
+            ("AWS_CONFIG_FILE", config),
+            ("AWS_CA_BUNDLE", "/nonexistent/from-env.pem"),
+        ])
+        .expect("env bundle is read");
+        assert!(text.contains("from-env.pem"), "{text}");
+        assert_eq!(
+            err(&[("AWS_CONFIG_FILE", config), ("AWS_CA_BUNDLE", TEST_CA)]),
+            None
+        );
+        // ...and the builder's wins over both.
+        Bedrock::builder()
+            .ca_bundle(TEST_CA)
+            .env(env(&[
+                ("AWS_CONFIG_FILE", config),
+                ("AWS_CA_BUNDLE", "/nonexistent/from-env.pem"),
+            ]))
+            .build()
+            .expect("the builder's bundle wins");
     }
 
     #[test]

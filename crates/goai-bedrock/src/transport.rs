@@ -72,6 +72,14 @@ pub struct HttpSettings {
     pub pool_idle_timeout: Option<Duration>,
     /// The trusted roots for `https`. Default is [`TlsRoots::WebPki`].
     pub tls_roots: TlsRoots,
+    /// A PEM file of CA certificates to trust for `https` **instead of**
+    /// [`tls_roots`](Self::tls_roots): the AWS `ca_bundle` setting, for a
+    /// corporate TLS proxy or a private endpoint. [`Bedrock::from_env`] reads it
+    /// from `AWS_CA_BUNDLE`, then from the shared config profile's `ca_bundle`.
+    /// Default is none.
+    ///
+    /// [`Bedrock::from_env`]: crate::Bedrock::from_env
+    pub ca_bundle: Option<std::path::PathBuf>,
     /// Speak HTTP/2 right away on plain `http://` endpoints (h2c with prior
     /// knowledge, RFC 9113 §3.3) instead of HTTP/1.1. Default is false.
     ///
@@ -101,6 +109,7 @@ impl Default for HttpSettings {
             pool_max_idle_per_host: 32,
             pool_idle_timeout: Some(Duration::from_secs(90)),
             tls_roots: TlsRoots::WebPki,
+            ca_bundle: None,
             http2_prior_knowledge: false,
         }
     }
@@ -110,6 +119,9 @@ impl Default for HttpSettings {
 enum Kind {
     Setup,
     Connect,
+    /// The TLS handshake failed: the certificate was rejected, or the server
+    /// and client share no protocol version or cipher suite.
+    Tls,
     Timeout(TimeoutKind),
     Io,
     BodyTooLarge,
@@ -170,9 +182,19 @@ impl TransportError {
         }
     }
 
-    /// Whether the connection could not be established.
+    /// Whether the connection could not be established (TLS handshake
+    /// failures included).
     pub fn is_connect(&self) -> bool {
-        self.kind == Kind::Connect
+        matches!(self.kind, Kind::Connect | Kind::Tls)
+    }
+
+    /// Whether the TLS handshake failed: the server's certificate was rejected
+    /// (an unknown issuer, a name or validity mismatch), or there was no
+    /// protocol or cipher suite in common. Not retryable: trust the server's
+    /// CA with [`BedrockBuilder::ca_bundle`](crate::BedrockBuilder::ca_bundle)
+    /// or [`BedrockBuilder::native_roots`](crate::BedrockBuilder::native_roots).
+    pub fn is_tls(&self) -> bool {
+        self.kind == Kind::Tls
     }
 
     /// Whether the response body exceeded the caller's size limit.
@@ -181,12 +203,12 @@ impl TransportError {
     }
 
     /// Whether retrying may help (connect failures, I/O errors, first-byte and
-    /// idle timeouts).
+    /// idle timeouts; not TLS handshake failures).
     pub fn is_retryable(&self) -> bool {
         match self.kind {
             Kind::Connect | Kind::Io => true,
             Kind::Timeout(k) => k != TimeoutKind::Request,
-            Kind::Setup | Kind::BodyTooLarge => false,
+            Kind::Setup | Kind::Tls | Kind::BodyTooLarge => false,
         }
     }
 }
@@ -196,6 +218,7 @@ impl fmt::Display for TransportError {
         match self.kind {
             Kind::Setup => f.write_str("could not set up the HTTP client")?,
             Kind::Connect => f.write_str("could not connect")?,
+            Kind::Tls => f.write_str("TLS handshake failed")?,
             Kind::Timeout(TimeoutKind::FirstByte) => {
                 f.write_str("timed out waiting for the response headers")?
             }
@@ -289,11 +312,18 @@ impl Transport {
         http.set_nodelay(true);
         let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
         let builder = hyper_rustls::HttpsConnectorBuilder::new();
-        let builder = match settings.tls_roots {
-            TlsRoots::WebPki => builder
+        let builder = match (&settings.ca_bundle, settings.tls_roots) {
+            (Some(path), _) => builder.with_tls_config(
+                rustls::ClientConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .map_err(|e| TransportError::new(Kind::Setup, e))?
+                    .with_root_certificates(load_ca_bundle(path)?)
+                    .with_no_client_auth(),
+            ),
+            (None, TlsRoots::WebPki) => builder
                 .with_provider_and_webpki_roots(provider)
                 .map_err(|e| TransportError::new(Kind::Setup, e))?,
-            TlsRoots::Native => builder
+            (None, TlsRoots::Native) => builder
                 .with_provider_and_native_roots(provider)
                 .map_err(|e| TransportError::new(Kind::Setup, e))?,
         };
@@ -378,7 +408,11 @@ impl Transport {
         };
         result.map_err(|e| {
             let kind = if e.is_connect() {
-                Kind::Connect
+                if tls_failure(&e) {
+                    Kind::Tls
+                } else {
+                    Kind::Connect
+                }
             } else {
                 Kind::Io
             };
@@ -517,6 +551,73 @@ pub(crate) fn poll_next_chunk(
             }
         }
     }
+}
+
+/// Whether a rustls handshake error is in `error`'s chain of causes. It comes
+/// inside an `io::Error` (from tokio-rustls), whose `source` skips the error it
+/// wraps.
+fn tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if is_rustls_error(e) {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
+/// Whether `e` is a rustls error, itself or inside an `io::Error` or a box.
+fn is_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.is::<rustls::Error>() {
+        return true;
+    }
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return io
+            .get_ref()
+            .is_some_and(|inner| is_rustls_error(inner as &(dyn std::error::Error + 'static)));
+    }
+    false
+}
+
+/// The certificates of the PEM file at `path`, as trusted roots.
+///
+/// Certificates that webpki cannot use as trust anchors are skipped with a
+/// warning (system bundles carry a few); a file that cannot be read, is not
+/// PEM, or holds no usable certificate is an error naming the file.
+fn load_ca_bundle(path: &std::path::Path) -> Result<rustls::RootCertStore, TransportError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let shown = path.display();
+    let pem = std::fs::read(path).map_err(|e| {
+        TransportError::new(
+            Kind::Setup,
+            format!("could not read the CA bundle {shown}: {e}"),
+        )
+    })?;
+    let certs = CertificateDer::pem_slice_iter(&pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            TransportError::new(
+                Kind::Setup,
+                format!("the CA bundle {shown} is not valid PEM: {e}"),
+            )
+        })?;
+    let found = certs.len();
+    let mut roots = rustls::RootCertStore::empty();
+    let (added, skipped) = roots.add_parsable_certificates(certs);
+    if added == 0 {
+        return Err(TransportError::new(
+            Kind::Setup,
+            format!(
+                "the CA bundle {shown} holds no usable CA certificate ({found} certificates found, {skipped} unusable)"
+            ),
+        ));
+    }
+    if skipped > 0 {
+        tracing::warn!(bundle = %shown, added, skipped, "skipped CA bundle certificates that cannot be trust anchors");
+    }
+    Ok(roots)
 }
 
 #[cfg(test)]

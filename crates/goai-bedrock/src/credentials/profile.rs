@@ -296,14 +296,24 @@ pub(crate) fn selected_profile(config: &ProviderConfig, explicit: Option<&str>) 
 
 /// The `region` of a profile, read synchronously (for client construction).
 pub(crate) fn region_of_profile(config: &ProviderConfig, explicit: Option<&str>) -> Option<String> {
+    setting_of_profile(config, explicit, "region")
+}
+
+/// A setting (`region`, `ca_bundle`, ...) of a profile, read synchronously
+/// (for client construction).
+pub(crate) fn setting_of_profile(
+    config: &ProviderConfig,
+    explicit: Option<&str>,
+    key: &str,
+) -> Option<String> {
     let (name, _) = selected_profile(config, explicit);
     match ProfileSet::load_blocking(config) {
         Ok(set) => set
             .profile(&name)
-            .and_then(|p| p.get("region"))
+            .and_then(|p| p.get(key))
             .map(str::to_owned),
         Err(e) => {
-            tracing::warn!(error = %e, "could not read the shared config files for the region");
+            tracing::warn!(error = %e, key, "could not read the shared config files");
             None
         }
     }
