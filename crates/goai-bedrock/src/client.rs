@@ -197,7 +197,10 @@ impl Bedrock {
     /// - `AWS_BEDROCK_BASE_URL`: another endpoint (a proxy, the emulator);
     /// - `AWS_CA_BUNDLE`, then the profile's `ca_bundle`: a PEM file of CA
     ///   certificates to trust for `https` instead of the built-in roots (see
-    ///   [`BedrockBuilder::ca_bundle`]).
+    ///   [`BedrockBuilder::ca_bundle`]);
+    /// - `HTTPS_PROXY` and `NO_PROXY` (or lower case): an HTTP proxy for `https`
+    ///   requests and the hosts that bypass it (see
+    ///   [`BedrockBuilder::https_proxy`]).
     ///
     /// Credentials are read when a request needs them, so a provider built
     /// without any still builds; its requests then fail with a clear error.
@@ -445,6 +448,31 @@ impl BedrockBuilder {
         self
     }
 
+    /// Send `https` requests through this HTTP proxy, as `CONNECT` tunnels
+    /// (`http://[user:password@]host:port`; a bare `host:port` means
+    /// `http://`). With a user, the proxy gets `Proxy-Authorization: Basic`.
+    /// Loopback hosts, [`no_proxy`](Self::no_proxy) hosts and plain `http`
+    /// endpoints are connected to directly. With [`env`](Self::env),
+    /// `HTTPS_PROXY` (or `https_proxy`) is used when this is not called.
+    /// Default is none.
+    ///
+    /// [`build`](Self::build) fails for a URL that is not `http://` or has no
+    /// host; the password never appears in errors or `Debug` output.
+    pub fn https_proxy(&mut self, url: impl Into<String>) -> &mut Self {
+        self.http.https_proxy = Some(crate::transport::ProxyUrl::new(url));
+        self
+    }
+
+    /// Hosts that bypass [`https_proxy`](Self::https_proxy), in the
+    /// `NO_PROXY` syntax: comma-separated host names (with their subdomains),
+    /// `.domain` suffixes, IP addresses, CIDR blocks, or `*`. With
+    /// [`env`](Self::env), `NO_PROXY` (or `no_proxy`) is used when this is not
+    /// called. Default is none.
+    pub fn no_proxy(&mut self, hosts: impl Into<String>) -> &mut Self {
+        self.http.no_proxy = Some(hosts.into());
+        self
+    }
+
     /// Speak HTTP/2 with prior knowledge (h2c) to a plain `http://` base URL
     /// instead of HTTP/1.1. Default is false.
     ///
@@ -590,6 +618,18 @@ impl BedrockBuilder {
             None => Auth::SigV4(self.credentials()?),
         };
         let mut http = self.http.clone();
+        let env_either = |upper: &str, lower: &str| {
+            env_get(upper)
+                .or_else(|| env_get(lower))
+                .filter(|v| !v.trim().is_empty())
+        };
+        if http.https_proxy.is_none() {
+            http.https_proxy =
+                env_either("HTTPS_PROXY", "https_proxy").map(crate::transport::ProxyUrl::new);
+        }
+        if http.no_proxy.is_none() {
+            http.no_proxy = env_either("NO_PROXY", "no_proxy");
+        }
         if http.ca_bundle.is_none() {
             http.ca_bundle = env_get("AWS_CA_BUNDLE")
                 .or_else(|| {
@@ -778,6 +818,56 @@ mod tests {
             ]))
             .build()
             .expect("the builder's bundle wins");
+    }
+
+    #[test]
+    fn proxy_settings_come_from_the_builder_then_the_environment() {
+        let settings =
+            |b: &mut BedrockBuilder| b.build().expect("build").transport().settings().clone();
+        let s = settings(Bedrock::builder().env(env(&[
+            ("https_proxy", "proxy.internal:3128"),
+            ("no_proxy", ".corp"),
+        ])));
+        assert_eq!(
+            s.https_proxy.as_ref().map(|p| p.as_str()),
+            Some("proxy.internal:3128")
+        );
+        assert_eq!(s.no_proxy.as_deref(), Some(".corp"));
+        let s = settings(Bedrock::builder().env(env(&[
+            ("HTTPS_PROXY", "http://upper:3128"),
+            ("https_proxy", "http://lower:3128"),
+            ("NO_PROXY", "a.example"),
+        ])));
+        assert_eq!(
+            s.https_proxy.as_ref().map(|p| p.as_str()),
+            Some("http://upper:3128")
+        );
+        assert_eq!(s.no_proxy.as_deref(), Some("a.example"));
+        let s = settings(
+            Bedrock::builder()
+                .https_proxy("http://explicit:8080")
+                .no_proxy("b.example")
+                .env(env(&[
+                    ("HTTPS_PROXY", "http://env:3128"),
+                    ("NO_PROXY", "c"),
+                ])),
+        );
+        assert_eq!(
+            s.https_proxy.as_ref().map(|p| p.as_str()),
+            Some("http://explicit:8080")
+        );
+        assert_eq!(s.no_proxy.as_deref(), Some("b.example"));
+        // A bad proxy from the environment fails the build, password hidden.
+        let err = Bedrock::builder()
+            .env(env(&[("HTTPS_PROXY", "https://me:hunter2@proxy:443")]))
+            .build()
+            .expect_err("https:// proxies are not supported");
+        let text = err.to_string();
+        assert!(text.contains("only http:// proxies"), "{text}");
+        assert!(
+            !text.contains("hunter2") && !format!("{err:?}").contains("hunter2"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -35,6 +35,10 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+mod proxy;
+
+pub use proxy::ProxyUrl;
+
 /// Which certificate roots `https` connections trust.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -80,6 +84,23 @@ pub struct HttpSettings {
     ///
     /// [`Bedrock::from_env`]: crate::Bedrock::from_env
     pub ca_bundle: Option<std::path::PathBuf>,
+    /// An HTTP proxy for `https` requests (`http://[user:password@]host:port`):
+    /// each connection is a `CONNECT` tunnel through it, with TLS to the real
+    /// host inside, and `Proxy-Authorization: Basic` when the URL has a user.
+    /// Loopback hosts and [`no_proxy`](Self::no_proxy) hosts are connected to
+    /// directly, and so are plain `http` endpoints. [`Bedrock::from_env`] reads
+    /// it from `HTTPS_PROXY` (or `https_proxy`). Default is none.
+    ///
+    /// [`Bedrock::from_env`]: crate::Bedrock::from_env
+    pub https_proxy: Option<ProxyUrl>,
+    /// Hosts never sent through [`https_proxy`](Self::https_proxy), in the
+    /// `NO_PROXY` syntax: comma-separated host names (which also match their
+    /// subdomains), `.domain` suffixes, IP addresses, CIDR blocks, or `*`.
+    /// [`Bedrock::from_env`] reads it from `NO_PROXY` (or `no_proxy`).
+    /// Default is none.
+    ///
+    /// [`Bedrock::from_env`]: crate::Bedrock::from_env
+    pub no_proxy: Option<String>,
     /// Speak HTTP/2 right away on plain `http://` endpoints (h2c with prior
     /// knowledge, RFC 9113 §3.3) instead of HTTP/1.1. Default is false.
     ///
@@ -110,6 +131,8 @@ impl Default for HttpSettings {
             pool_idle_timeout: Some(Duration::from_secs(90)),
             tls_roots: TlsRoots::WebPki,
             ca_bundle: None,
+            https_proxy: None,
+            no_proxy: None,
             http2_prior_knowledge: false,
         }
     }
@@ -270,7 +293,7 @@ impl From<TransportError> for goai_core::Error {
     }
 }
 
-type HyperClient = Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+type HyperClient = Client<HttpsConnector<proxy::ProxyConnector>, Full<Bytes>>;
 
 /// A pooled HTTP/1.1 + HTTP/2 client with the timeouts of [`HttpSettings`].
 ///
@@ -332,7 +355,14 @@ impl Transport {
         let builder = builder.https_or_http().enable_http1();
         #[cfg(feature = "http2")]
         let builder = builder.enable_http2();
-        let connector = builder.wrap_connector(http);
+        let route = match &settings.https_proxy {
+            Some(url) => Some(
+                proxy::Route::new(url, settings.no_proxy.as_deref())
+                    .map_err(|e| TransportError::new(Kind::Setup, e))?,
+            ),
+            None => None,
+        };
+        let connector = builder.wrap_connector(proxy::ProxyConnector::new(http, route));
         if settings.http2_prior_knowledge && !cfg!(feature = "http2") {
             return Err(TransportError::new(
                 Kind::Setup,

@@ -1,7 +1,8 @@
-//! `https` with a CA bundle: a TLS proxy holding a test certificate (signed by
-//! `tests/data/tls/ca.pem`, which no public root store knows) in front of the
-//! in-process emulator. The client must trust the proxy through the bundle and
-//! only through it.
+//! `https` with a CA bundle and through an HTTP proxy: a TLS terminator holding
+//! a test certificate (signed by `tests/data/tls/ca.pem`, which no public root
+//! store knows) in front of the in-process emulator, and a `CONNECT` proxy in
+//! front of that. The client must trust the server through the bundle and only
+//! through it, and reach it through the proxy when told to.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -10,6 +11,7 @@ use goai_bedrock::Bedrock;
 use goai_core::{Request, generate_text};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 const CA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls/ca.pem");
@@ -129,4 +131,104 @@ async fn https_is_trusted_through_the_ca_bundle_and_only_through_it() {
             "{what}: {err:?}"
         );
     }
+}
+
+/// A minimal HTTP `CONNECT` proxy on 127.0.0.1 that records each request head,
+/// sends every tunnel to 127.0.0.1 at the port asked for (so that the client
+/// never resolves the name itself), and answers `200` before relaying bytes.
+async fn connect_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let heads: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = Arc::clone(&heads);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let log = Arc::clone(&log);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                log.lock().expect("log").push(head.clone());
+                let port = head
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|target| target.rsplit_once(':'))
+                    .and_then(|(_, port)| port.parse::<u16>().ok());
+                let Some(port) = port else { return };
+                let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", port)).await else {
+                    return;
+                };
+                if client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_ok()
+                {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                }
+            });
+        }
+    });
+    (port, heads)
+}
+
+#[tokio::test]
+async fn https_goes_through_the_proxy_with_basic_auth_unless_no_proxy_says_otherwise() {
+    let emulator = bedrock_emulator::Emulator::builder()
+        .start()
+        .await
+        .expect("emulator starts");
+    let (tls_port, _) = tls_proxy(emulator.local_addr()).await;
+    let (proxy_port, heads) = connect_proxy().await;
+    let model_id = "anthropic.claude-3-haiku-20240307-v1:0";
+    // `bedrock.test` (RFC 6761) does not resolve: only the proxy can reach it.
+    let base = format!("https://bedrock.test:{tls_port}");
+    let proxied = |no_proxy: Option<&str>| {
+        let mut builder = Bedrock::builder();
+        builder
+            .base_url(base.as_str())
+            .region(bedrock_emulator::DEFAULT_REGION)
+            .access_key(
+                bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
+                bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+            )
+            .ca_bundle(CA)
+            .https_proxy(format!("http://user:pw@127.0.0.1:{proxy_port}"));
+        if let Some(hosts) = no_proxy {
+            builder.no_proxy(hosts);
+        }
+        builder.build().expect("client builds")
+    };
+
+    let client = proxied(None);
+    assert!(!format!("{client:?}").contains(":pw@"), "{client:?}");
+    let out = generate_text(&client.chat(model_id), Request::prompt("hello via proxy"))
+        .await
+        .expect("the call succeeds through the proxy");
+    assert!(out.text.contains("hello via proxy"), "{}", out.text);
+    let seen = heads.lock().expect("log").clone();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert!(
+        seen[0].starts_with(&format!("CONNECT bedrock.test:{tls_port} HTTP/1.1\r\n")),
+        "{seen:?}"
+    );
+    // base64("user:pw")
+    assert!(
+        seen[0].contains("Proxy-Authorization: Basic dXNlcjpwdw==\r\n"),
+        "{seen:?}"
+    );
+
+    // Bypassed: the client resolves `bedrock.test` itself, which fails, and the
+    // proxy sees nothing more.
+    let direct = proxied(Some("other.example,bedrock.test"));
+    let err = generate_text(&direct.chat(model_id), Request::prompt("hi"))
+        .await
+        .expect_err("bedrock.test does not resolve without the proxy");
+    assert!(err.to_string().contains("could not connect"), "{err}");
+    assert_eq!(heads.lock().expect("log").len(), 1);
 }
