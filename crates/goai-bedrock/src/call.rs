@@ -173,7 +173,7 @@ impl Bedrock {
         self.inner
             .base_url
             .clone()
-            .unwrap_or_else(|| Endpoint::for_region(region))
+            .unwrap_or_else(|| Endpoint::for_region(region, self.inner.variant))
     }
 
     /// Sends one attempt and returns the successful response (status 2xx),

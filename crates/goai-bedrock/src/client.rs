@@ -105,16 +105,27 @@ impl Endpoint {
         })
     }
 
-    /// The public endpoint of Bedrock Runtime in `region`.
-    pub(crate) fn for_region(region: &str) -> Self {
-        let suffix = if region.starts_with("cn-") {
-            "amazonaws.com.cn"
+    /// The public endpoint of Bedrock Runtime in `region`, as AWS's endpoint
+    /// rules give it: `bedrock-runtime[-fips].{region}.{suffix}`, where the
+    /// suffix is the partition's (`amazonaws.com`, `amazonaws.com.cn`) or, for
+    /// dual-stack (IPv6), its dual-stack one (`api.aws`,
+    /// `api.amazonwebservices.com.cn`).
+    pub(crate) fn for_region(region: &str, variant: EndpointVariant) -> Self {
+        let china = region.starts_with("cn-");
+        let suffix = match (china, variant.dualstack) {
+            (false, false) => "amazonaws.com",
+            (true, false) => "amazonaws.com.cn",
+            (false, true) => "api.aws",
+            (true, true) => "api.amazonwebservices.com.cn",
+        };
+        let service = if variant.fips {
+            "bedrock-runtime-fips"
         } else {
-            "amazonaws.com"
+            "bedrock-runtime"
         };
         Self {
             scheme: "https".to_owned(),
-            authority: format!("bedrock-runtime.{region}.{suffix}"),
+            authority: format!("{service}.{region}.{suffix}"),
             path_prefix: String::new(),
         }
     }
@@ -127,10 +138,19 @@ impl Endpoint {
     }
 }
 
+/// Which of Bedrock's public endpoints to use: FIPS 140 validated, dual-stack
+/// (IPv4 and IPv6), both, or neither.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct EndpointVariant {
+    pub(crate) fips: bool,
+    pub(crate) dualstack: bool,
+}
+
 /// The shared state behind a [`Bedrock`] handle.
 pub(crate) struct Inner {
     pub(crate) region: String,
     pub(crate) base_url: Option<Endpoint>,
+    pub(crate) variant: EndpointVariant,
     pub(crate) auth: Auth,
     pub(crate) headers: Headers,
     pub(crate) transport: Transport,
@@ -194,7 +214,14 @@ impl Bedrock {
     ///   shared config and credentials files (static keys, `credential_process`,
     ///   assumed roles, SSO), web identity, ECS/EKS container credentials, then
     ///   EC2 IMDSv2;
-    /// - `AWS_BEDROCK_BASE_URL`: another endpoint (a proxy, the emulator);
+    /// - the endpoint: `AWS_BEDROCK_BASE_URL` (GoAI's: a proxy, the emulator),
+    ///   then AWS's configured endpoints `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`,
+    ///   `AWS_ENDPOINT_URL` and the profile's `endpoint_url` (unless
+    ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
+    ///   `ignore_configured_endpoint_urls` is true), else the public endpoint of
+    ///   the region: FIPS with `AWS_USE_FIPS_ENDPOINT` (or the profile's
+    ///   `use_fips_endpoint`), dual-stack with `AWS_USE_DUALSTACK_ENDPOINT` (or
+    ///   `use_dualstack_endpoint`);
     /// - `AWS_CA_BUNDLE`, then the profile's `ca_bundle`: a PEM file of CA
     ///   certificates to trust for `https` instead of the built-in roots (see
     ///   [`BedrockBuilder::ca_bundle`]);
@@ -293,6 +320,8 @@ pub struct BedrockBuilder {
     bearer_token: Option<Secret>,
     credentials_provider: Option<SharedCredentialsProvider>,
     base_url: Option<String>,
+    use_fips: Option<bool>,
+    use_dualstack: Option<bool>,
     headers: Headers,
     http: HttpSettings,
     model_options: ModelOptions,
@@ -311,6 +340,8 @@ impl fmt::Debug for BedrockBuilder {
             .field("bearer_token", &self.bearer_token)
             .field("credentials_provider", &self.credentials_provider)
             .field("base_url", &self.base_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dualstack", &self.use_dualstack)
             .field(
                 "header_names",
                 &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
@@ -373,6 +404,28 @@ impl BedrockBuilder {
     /// region. Default is none (or `AWS_BEDROCK_BASE_URL`).
     pub fn base_url(&mut self, url: impl Into<String>) -> &mut Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Use the FIPS 140 validated endpoint (`bedrock-runtime-fips.{region}...`).
+    /// With [`env`](Self::env), `AWS_USE_FIPS_ENDPOINT` and then the profile's
+    /// `use_fips_endpoint` are used when this is not called. Default is false.
+    ///
+    /// [`build`](Self::build) fails when this is combined with a base URL.
+    pub fn use_fips_endpoint(&mut self, on: bool) -> &mut Self {
+        self.use_fips = Some(on);
+        self
+    }
+
+    /// Use the dual-stack (IPv4 and IPv6) endpoint
+    /// (`bedrock-runtime.{region}.api.aws`). With [`env`](Self::env),
+    /// `AWS_USE_DUALSTACK_ENDPOINT` and then the profile's
+    /// `use_dualstack_endpoint` are used when this is not called. Default is
+    /// false.
+    ///
+    /// [`build`](Self::build) fails when this is combined with a base URL.
+    pub fn use_dualstack_endpoint(&mut self, on: bool) -> &mut Self {
+        self.use_dualstack = Some(on);
         self
     }
 
@@ -599,13 +652,74 @@ impl BedrockBuilder {
                 "region {region:?} is not a valid AWS region name"
             )));
         }
-        let base_url = match self
+        let profile_setting = |key: &str| {
+            self.env.as_ref().and_then(|e| {
+                let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
+                crate::credentials::setting_of_profile(&config, None, key)
+            })
+        };
+        let flag = |name: &str, value: String| match value.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(true),
+            "false" => Ok(false),
+            _ => Err(ConfigError::new(format!(
+                "{name} must be true or false, not {value:?}"
+            ))),
+        };
+        let setting = |explicit: Option<bool>, var: &str, key: &str| -> Result<bool, ConfigError> {
+            if let Some(on) = explicit {
+                return Ok(on);
+            }
+            if let Some(value) = env_get(var).filter(|v| !v.trim().is_empty()) {
+                return flag(var, value);
+            }
+            match profile_setting(key).filter(|v| !v.trim().is_empty()) {
+                Some(value) => flag(key, value),
+                None => Ok(false),
+            }
+        };
+        let variant = EndpointVariant {
+            fips: setting(self.use_fips, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?,
+            dualstack: setting(
+                self.use_dualstack,
+                "AWS_USE_DUALSTACK_ENDPOINT",
+                "use_dualstack_endpoint",
+            )?,
+        };
+        // AWS's configured endpoints (service-specific, then global, then the profile's),
+        // after the builder's base URL and GoAI's variable, unless told to ignore them.
+        let ignore_configured =
+            match env_get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").filter(|v| !v.trim().is_empty()) {
+                Some(value) => flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", value)?,
+                None => match profile_setting("ignore_configured_endpoint_urls")
+                    .filter(|v| !v.trim().is_empty())
+                {
+                    Some(value) => flag("ignore_configured_endpoint_urls", value)?,
+                    None => false,
+                },
+            };
+        let base_url = self
             .base_url
             .clone()
             .filter(|u| !u.trim().is_empty())
             .or_else(|| env_get("AWS_BEDROCK_BASE_URL"))
-        {
-            Some(url) => Some(Endpoint::parse(&url)?),
+            .or_else(|| {
+                if ignore_configured {
+                    return None;
+                }
+                env_get("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
+                    .or_else(|| env_get("AWS_ENDPOINT_URL"))
+                    .or_else(|| profile_setting("endpoint_url"))
+            })
+            .filter(|u| !u.trim().is_empty());
+        let base_url = match base_url {
+            Some(url) => {
+                if variant.fips || variant.dualstack {
+                    return Err(ConfigError::new(format!(
+                        "a FIPS or dual-stack endpoint cannot be combined with the custom endpoint {url:?}"
+                    )));
+                }
+                Some(Endpoint::parse(&url)?)
+            }
             None => None,
         };
         let bearer = self
@@ -650,6 +764,7 @@ impl BedrockBuilder {
             inner: Arc::new(Inner {
                 region,
                 base_url,
+                variant,
                 auth,
                 headers: self.headers.clone(),
                 transport,
@@ -918,13 +1033,119 @@ mod tests {
 
     #[test]
     fn endpoint_for_region() {
+        let plain = EndpointVariant::default();
         assert_eq!(
-            Endpoint::for_region("us-west-2").url("/x"),
+            Endpoint::for_region("us-west-2", plain).url("/x"),
             "https://bedrock-runtime.us-west-2.amazonaws.com/x"
         );
         assert_eq!(
-            Endpoint::for_region("cn-north-1").authority,
+            Endpoint::for_region("cn-north-1", plain).authority,
             "bedrock-runtime.cn-north-1.amazonaws.com.cn"
+        );
+        let (fips, dual) = (
+            EndpointVariant {
+                fips: true,
+                dualstack: false,
+            },
+            EndpointVariant {
+                fips: false,
+                dualstack: true,
+            },
+        );
+        let both = EndpointVariant {
+            fips: true,
+            dualstack: true,
+        };
+        for (region, variant, authority) in [
+            (
+                "us-east-1",
+                fips,
+                "bedrock-runtime-fips.us-east-1.amazonaws.com",
+            ),
+            (
+                "us-gov-west-1",
+                fips,
+                "bedrock-runtime-fips.us-gov-west-1.amazonaws.com",
+            ),
+            ("us-east-1", dual, "bedrock-runtime.us-east-1.api.aws"),
+            ("us-west-2", both, "bedrock-runtime-fips.us-west-2.api.aws"),
+            (
+                "cn-north-1",
+                dual,
+                "bedrock-runtime.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+        ] {
+            assert_eq!(Endpoint::for_region(region, variant).authority, authority);
+        }
+    }
+
+    #[test]
+    fn endpoint_settings_from_the_builder_the_environment_and_the_profile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config");
+        std::fs::write(
+            &config,
+            "[default]\nuse_fips_endpoint = true\nendpoint_url = http://127.0.0.1:9/profile\n",
+        )
+        .expect("write");
+        let config = config.to_str().expect("utf-8 path");
+        let built = |b: &mut BedrockBuilder| {
+            b.build()
+                .map(|b| (b.inner.variant, b.inner.base_url.clone().map(|e| e.url(""))))
+        };
+        // Profile: FIPS with a custom endpoint is refused, as AWS's rules do.
+        let err = built(Bedrock::builder().env(env(&[("AWS_CONFIG_FILE", config)])))
+            .expect_err("fips + endpoint");
+        assert!(err.to_string().contains("cannot be combined"), "{err}");
+        // The environment overrides the profile's flag; the profile's endpoint is used.
+        let (variant, url) = built(Bedrock::builder().env(env(&[
+            ("AWS_CONFIG_FILE", config),
+            ("AWS_USE_FIPS_ENDPOINT", "FALSE"),
+        ])))
+        .expect("build");
+        assert_eq!(variant, EndpointVariant::default());
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9/profile"));
+        // Service-specific over global over profile; GoAI's variable over all of them.
+        let (_, url) = built(Bedrock::builder().env(env(&[
+            ("AWS_CONFIG_FILE", config),
+            ("AWS_USE_FIPS_ENDPOINT", "false"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9/global"),
+            (
+                "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+                "http://127.0.0.1:9/service",
+            ),
+        ])))
+        .expect("build");
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9/service"));
+        let (_, url) = built(Bedrock::builder().env(env(&[
+            ("AWS_USE_FIPS_ENDPOINT", "false"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9/global"),
+            ("AWS_BEDROCK_BASE_URL", "http://127.0.0.1:9/goai"),
+        ])))
+        .expect("build");
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9/goai"));
+        // Configured endpoints can be ignored; then the profile's FIPS flag applies.
+        let (variant, url) = built(Bedrock::builder().env(env(&[
+            ("AWS_CONFIG_FILE", config),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9/global"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ])))
+        .expect("build");
+        assert!(variant.fips && !variant.dualstack);
+        assert_eq!(url, None);
+        // The builder wins; bad flag values are errors that name the setting.
+        let (variant, _) = built(
+            Bedrock::builder()
+                .use_dualstack_endpoint(true)
+                .env(env(&[("AWS_USE_DUALSTACK_ENDPOINT", "false")])),
+        )
+        .expect("build");
+        assert!(variant.dualstack);
+        let err = built(Bedrock::builder().env(env(&[("AWS_USE_DUALSTACK_ENDPOINT", "yes")])))
+            .expect_err("bad flag");
+        assert!(
+            err.to_string().contains("AWS_USE_DUALSTACK_ENDPOINT"),
+            "{err}"
         );
     }
 
