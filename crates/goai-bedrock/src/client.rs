@@ -633,18 +633,26 @@ impl BedrockBuilder {
     /// set up.
     pub fn build(&self) -> Result<Bedrock, ConfigError> {
         let env_get = |name: &str| self.env.as_ref().and_then(|e| e.get(name));
+        // The shared config files are read once, and only if a setting falls through to them.
+        let profile = std::cell::OnceCell::new();
+        let profile_setting = |key: &str| {
+            profile
+                .get_or_init(|| {
+                    self.env.as_ref().and_then(|e| {
+                        let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
+                        crate::credentials::selected_section(&config, None)
+                    })
+                })
+                .as_ref()
+                .and_then(|p| p.get(key).map(str::to_owned))
+        };
         let region = self
             .region
             .clone()
             .filter(|r| !r.trim().is_empty())
             .or_else(|| env_get("AWS_REGION"))
             .or_else(|| env_get("AWS_DEFAULT_REGION"))
-            .or_else(|| {
-                self.env.as_ref().and_then(|e| {
-                    let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
-                    crate::credentials::profile_region(&config, None)
-                })
-            })
+            .or_else(|| profile_setting("region"))
             .unwrap_or_else(|| DEFAULT_REGION.to_owned());
         let region = region.trim().to_owned();
         if !routing::is_valid_region(&region) {
@@ -652,12 +660,6 @@ impl BedrockBuilder {
                 "region {region:?} is not a valid AWS region name"
             )));
         }
-        let profile_setting = |key: &str| {
-            self.env.as_ref().and_then(|e| {
-                let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
-                crate::credentials::setting_of_profile(&config, None, key)
-            })
-        };
         let flag = |name: &str, value: String| match value.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(true),
             "false" => Ok(false),
@@ -746,12 +748,7 @@ impl BedrockBuilder {
         }
         if http.ca_bundle.is_none() {
             http.ca_bundle = env_get("AWS_CA_BUNDLE")
-                .or_else(|| {
-                    self.env.as_ref().and_then(|e| {
-                        let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
-                        crate::credentials::setting_of_profile(&config, None, "ca_bundle")
-                    })
-                })
+                .or_else(|| profile_setting("ca_bundle"))
                 .filter(|p| !p.trim().is_empty())
                 .map(std::path::PathBuf::from);
         }

@@ -296,24 +296,18 @@ pub(crate) fn selected_profile(config: &ProviderConfig, explicit: Option<&str>) 
 
 /// The `region` of a profile, read synchronously (for client construction).
 pub(crate) fn region_of_profile(config: &ProviderConfig, explicit: Option<&str>) -> Option<String> {
-    setting_of_profile(config, explicit, "region")
+    selected_section(config, explicit).and_then(|p| p.get("region").map(str::to_owned))
 }
 
-/// A setting (`region`, `ca_bundle`, ...) of a profile, read synchronously
-/// (for client construction).
-pub(crate) fn setting_of_profile(
-    config: &ProviderConfig,
-    explicit: Option<&str>,
-    key: &str,
-) -> Option<String> {
+/// The selected profile's section (`explicit`, else `AWS_PROFILE`, else
+/// `default`), read synchronously (for client construction); `None` when the
+/// files cannot be read (with a warning) or have no such profile.
+pub(crate) fn selected_section(config: &ProviderConfig, explicit: Option<&str>) -> Option<Section> {
     let (name, _) = selected_profile(config, explicit);
     match ProfileSet::load_blocking(config) {
-        Ok(set) => set
-            .profile(&name)
-            .and_then(|p| p.get(key))
-            .map(str::to_owned),
+        Ok(set) => set.profile(&name).cloned(),
         Err(e) => {
-            tracing::warn!(error = %e, key, "could not read the shared config files");
+            tracing::warn!(error = %e, "could not read the shared config files");
             None
         }
     }
