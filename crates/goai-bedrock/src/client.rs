@@ -111,12 +111,15 @@ impl Endpoint {
     /// dual-stack (IPv6), its dual-stack one (`api.aws`,
     /// `api.amazonwebservices.com.cn`).
     pub(crate) fn for_region(region: &str, variant: EndpointVariant) -> Self {
-        let china = region.starts_with("cn-");
-        let suffix = match (china, variant.dualstack) {
-            (false, false) => "amazonaws.com",
-            (true, false) => "amazonaws.com.cn",
-            (false, true) => "api.aws",
-            (true, true) => "api.amazonwebservices.com.cn",
+        let suffix = match (iso_partition_suffix(region), variant.dualstack) {
+            // The isolated partitions have no dual-stack endpoints; `build` refuses that.
+            (Some(suffix), _) => suffix,
+            (None, dualstack) => match (region.starts_with("cn-"), dualstack) {
+                (false, false) => "amazonaws.com",
+                (true, false) => "amazonaws.com.cn",
+                (false, true) => "api.aws",
+                (true, true) => "api.amazonwebservices.com.cn",
+            },
         };
         let service = if variant.fips {
             "bedrock-runtime-fips"
@@ -136,6 +139,19 @@ impl Endpoint {
             self.scheme, self.authority, self.path_prefix, path
         )
     }
+}
+
+/// The DNS suffix of the isolated (ISO) partition `region` is in, if any.
+fn iso_partition_suffix(region: &str) -> Option<&'static str> {
+    [
+        ("us-isob-", "sc2s.sgov.gov"),
+        ("us-isof-", "csp.hci.ic.gov"),
+        ("us-iso-", "c2s.ic.gov"),
+        ("eu-isoe-", "cloud.adc-e.uk"),
+    ]
+    .into_iter()
+    .find(|(prefix, _)| region.starts_with(prefix))
+    .map(|(_, suffix)| suffix)
 }
 
 /// Which of Bedrock's public endpoints to use: FIPS 140 validated, dual-stack
@@ -216,7 +232,8 @@ impl Bedrock {
     ///   EC2 IMDSv2;
     /// - the endpoint: `AWS_BEDROCK_BASE_URL` (GoAI's: a proxy, the emulator),
     ///   then AWS's configured endpoints `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`,
-    ///   `AWS_ENDPOINT_URL` and the profile's `endpoint_url` (unless
+    ///   `AWS_ENDPOINT_URL` and the profile's `endpoint_url` (the config
+    ///   file's `services` sections are not read) (unless
     ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
     ///   `ignore_configured_endpoint_urls` is true), else the public endpoint of
     ///   the region: FIPS with `AWS_USE_FIPS_ENDPOINT` (or the profile's
@@ -503,7 +520,8 @@ impl BedrockBuilder {
 
     /// Send `https` requests through this HTTP proxy, as `CONNECT` tunnels
     /// (`http://[user:password@]host:port`; a bare `host:port` means
-    /// `http://`). With a user, the proxy gets `Proxy-Authorization: Basic`.
+    /// `http://`, and no port means 80, as in Go). With a user, the proxy gets
+    /// `Proxy-Authorization: Basic`.
     /// Loopback hosts, [`no_proxy`](Self::no_proxy) hosts and plain `http`
     /// endpoints are connected to directly. With [`env`](Self::env),
     /// `HTTPS_PROXY` (or `https_proxy`) is used when this is not called.
@@ -687,6 +705,11 @@ impl BedrockBuilder {
                 "use_dualstack_endpoint",
             )?,
         };
+        if variant.dualstack && iso_partition_suffix(&region).is_some() {
+            return Err(ConfigError::new(format!(
+                "region {region:?} is in an isolated partition, which has no dual-stack endpoint"
+            )));
+        }
         // AWS's configured endpoints (service-specific, then global, then the profile's),
         // after the builder's base URL and GoAI's variable, unless told to ignore them.
         let ignore_configured =
@@ -729,10 +752,6 @@ impl BedrockBuilder {
             .clone()
             .filter(|t| !t.0.trim().is_empty())
             .or_else(|| env_get("AWS_BEARER_TOKEN_BEDROCK").map(Secret));
-        let auth = match bearer {
-            Some(token) => Auth::Bearer(token),
-            None => Auth::SigV4(self.credentials()?),
-        };
         let mut http = self.http.clone();
         let env_either = |upper: &str, lower: &str| {
             env_get(upper)
@@ -752,6 +771,10 @@ impl BedrockBuilder {
                 .filter(|p| !p.trim().is_empty())
                 .map(std::path::PathBuf::from);
         }
+        let auth = match bearer {
+            Some(token) => Auth::Bearer(token),
+            None => Auth::SigV4(self.credentials(&http)?),
+        };
         let transport = Transport::new(http).map_err(|e| ConfigError::new(e.to_string()))?;
         let clock = self
             .clock
@@ -774,7 +797,7 @@ impl BedrockBuilder {
 
     /// The SigV4 credentials source: explicit provider, explicit keys, the
     /// environment, or (with none of these) a provider that explains what is missing.
-    fn credentials(&self) -> Result<SharedCredentialsProvider, ConfigError> {
+    fn credentials(&self, http: &HttpSettings) -> Result<SharedCredentialsProvider, ConfigError> {
         let provider: SharedCredentialsProvider = if let Some(p) = &self.credentials_provider {
             p.clone()
         } else if let (Some(akid), Some(secret)) = (&self.access_key_id, &self.secret_access_key) {
@@ -786,7 +809,11 @@ impl BedrockBuilder {
             ));
         } else if let Some(env) = &self.env {
             let mut chain = crate::credentials::DefaultChain::builder();
-            chain.config(crate::credentials::ProviderConfig::new().with_env(env.clone()));
+            chain.config(
+                crate::credentials::ProviderConfig::new()
+                    .with_env(env.clone())
+                    .with_network_settings(http),
+            );
             Arc::new(chain.build())
         } else {
             Arc::new(NoCredentials)
@@ -1071,6 +1098,26 @@ mod tests {
                 dual,
                 "bedrock-runtime.cn-north-1.api.amazonwebservices.com.cn",
             ),
+            (
+                "us-iso-east-1",
+                plain,
+                "bedrock-runtime.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                fips,
+                "bedrock-runtime-fips.us-isob-east-1.sc2s.sgov.gov",
+            ),
+            (
+                "eu-isoe-west-1",
+                plain,
+                "bedrock-runtime.eu-isoe-west-1.cloud.adc-e.uk",
+            ),
+            (
+                "us-isof-south-1",
+                plain,
+                "bedrock-runtime.us-isof-south-1.csp.hci.ic.gov",
+            ),
         ] {
             assert_eq!(Endpoint::for_region(region, variant).authority, authority);
         }
@@ -1144,6 +1191,13 @@ mod tests {
             err.to_string().contains("AWS_USE_DUALSTACK_ENDPOINT"),
             "{err}"
         );
+        let err = built(
+            Bedrock::builder()
+                .region("us-iso-east-1")
+                .use_dualstack_endpoint(true),
+        )
+        .expect_err("no dual-stack in the ISO partitions");
+        assert!(err.to_string().contains("isolated partition"), "{err}");
     }
 
     #[test]

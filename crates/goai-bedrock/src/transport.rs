@@ -142,8 +142,8 @@ impl Default for HttpSettings {
 enum Kind {
     Setup,
     Connect,
-    /// The TLS handshake failed: the certificate was rejected, or the server
-    /// and client share no protocol version or cipher suite.
+    /// The TLS handshake failed for good: a certificate was rejected, or the
+    /// server and client share no protocol version or cipher suite.
     Tls,
     Timeout(TimeoutKind),
     Io,
@@ -583,13 +583,16 @@ pub(crate) fn poll_next_chunk(
     }
 }
 
-/// Whether a rustls handshake error is in `error`'s chain of causes. It comes
-/// inside an `io::Error` (from tokio-rustls), whose `source` skips the error it
-/// wraps.
+/// Whether `error`'s chain of causes holds a TLS failure that a retry cannot
+/// fix: the server's certificate rejected here or ours there, or no protocol
+/// version or cipher suite in common. Other TLS errors (a corrupted record, an
+/// internal error alert from a busy load balancer) stay retryable connect
+/// errors. The rustls error comes inside an `io::Error` (from tokio-rustls),
+/// whose `source` skips the error it wraps.
 fn tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut next = Some(error);
     while let Some(e) = next {
-        if is_rustls_error(e) {
+        if rustls_error(e).is_some_and(is_permanent_tls_error) {
             return true;
         }
         next = e.source();
@@ -597,17 +600,36 @@ fn tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Whether `e` is a rustls error, itself or inside an `io::Error` or a box.
-fn is_rustls_error(e: &(dyn std::error::Error + 'static)) -> bool {
-    if e.is::<rustls::Error>() {
-        return true;
+/// `e` as a rustls error, itself or inside an `io::Error`.
+fn rustls_error<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+        return Some(tls);
     }
-    if let Some(io) = e.downcast_ref::<std::io::Error>() {
-        return io
-            .get_ref()
-            .is_some_and(|inner| is_rustls_error(inner as &(dyn std::error::Error + 'static)));
+    let inner = e.downcast_ref::<std::io::Error>()?.get_ref()?;
+    rustls_error(inner as &(dyn std::error::Error + 'static))
+}
+
+/// Certificate and negotiation failures: the same on every attempt.
+fn is_permanent_tls_error(error: &rustls::Error) -> bool {
+    use rustls::AlertDescription as Alert;
+    match error {
+        rustls::Error::InvalidCertificate(_)
+        | rustls::Error::NoCertificatesPresented
+        | rustls::Error::PeerIncompatible(_) => true,
+        rustls::Error::AlertReceived(alert) => matches!(
+            alert,
+            Alert::BadCertificate
+                | Alert::UnsupportedCertificate
+                | Alert::CertificateRevoked
+                | Alert::CertificateExpired
+                | Alert::CertificateUnknown
+                | Alert::UnknownCA
+                | Alert::ProtocolVersion
+                | Alert::HandshakeFailure
+                | Alert::InsufficientSecurity
+        ),
+        _ => false,
     }
-    false
 }
 
 /// The certificates of the PEM file at `path`, as trusted roots.
@@ -653,6 +675,33 @@ fn load_ca_bundle(path: &std::path::Path) -> Result<rustls::RootCertStore, Trans
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_certificate_and_negotiation_failures_are_permanent() {
+        use rustls::{AlertDescription, CertificateError, Error as Tls};
+        let wrapped = |e: Tls| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+        for permanent in [
+            Tls::InvalidCertificate(CertificateError::UnknownIssuer),
+            Tls::InvalidCertificate(CertificateError::Expired),
+            Tls::NoCertificatesPresented,
+            Tls::AlertReceived(AlertDescription::UnknownCA),
+            Tls::AlertReceived(AlertDescription::HandshakeFailure),
+            Tls::AlertReceived(AlertDescription::ProtocolVersion),
+        ] {
+            let shown = format!("{permanent:?}");
+            assert!(tls_failure(&wrapped(permanent)), "{shown}");
+        }
+        for transient in [
+            Tls::AlertReceived(AlertDescription::InternalError),
+            Tls::DecryptError,
+            Tls::General("busy".into()),
+        ] {
+            let shown = format!("{transient:?}");
+            assert!(!tls_failure(&wrapped(transient)), "{shown}");
+        }
+        let plain = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset");
+        assert!(!tls_failure(&plain));
+    }
 
     #[test]
     fn error_classification() {

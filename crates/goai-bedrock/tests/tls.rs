@@ -64,7 +64,10 @@ async fn tls_proxy(upstream: SocketAddr) -> (u16, Seen) {
     (port, seen)
 }
 
-fn client(port: u16, configure: impl FnOnce(&mut goai_bedrock::BedrockBuilder)) -> Bedrock {
+fn try_client(
+    port: u16,
+    configure: impl FnOnce(&mut goai_bedrock::BedrockBuilder),
+) -> Result<Bedrock, goai_bedrock::ConfigError> {
     let mut builder = Bedrock::builder();
     builder
         .base_url(format!("https://localhost:{port}"))
@@ -74,7 +77,11 @@ fn client(port: u16, configure: impl FnOnce(&mut goai_bedrock::BedrockBuilder)) 
             bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
         );
     configure(&mut builder);
-    builder.build().expect("client builds")
+    builder.build()
+}
+
+fn client(port: u16, configure: impl FnOnce(&mut goai_bedrock::BedrockBuilder)) -> Bedrock {
+    try_client(port, configure).expect("client builds")
 }
 
 #[tokio::test]
@@ -101,15 +108,15 @@ async fn https_is_trusted_through_the_ca_bundle_and_only_through_it() {
     };
     assert_eq!(agreed, Some(Ok(Some(expected.to_vec()))));
 
-    for (what, untrusted) in [
-        ("bundled Mozilla roots", client(port, |_| {})),
-        (
-            "system roots",
-            client(port, |b| {
-                b.native_roots(true);
-            }),
-        ),
-    ] {
+    let mut untrusted = vec![("bundled Mozilla roots", client(port, |_| {}))];
+    // A machine without a system certificate store cannot build this one at all.
+    match try_client(port, |b| {
+        b.native_roots(true);
+    }) {
+        Ok(c) => untrusted.push(("system roots", c)),
+        Err(e) => eprintln!("no system roots here, that case is skipped: {e}"),
+    }
+    for (what, untrusted) in untrusted {
         let err = generate_text(&untrusted.chat(model_id), Request::prompt("hi"))
             .await
             .expect_err(what);
@@ -198,6 +205,7 @@ async fn https_goes_through_the_proxy_with_basic_auth_unless_no_proxy_says_other
                 bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
             )
             .ca_bundle(CA)
+            .connect_timeout(std::time::Duration::from_secs(2))
             .https_proxy(format!("http://user:pw@127.0.0.1:{proxy_port}"));
         if let Some(hosts) = no_proxy {
             builder.no_proxy(hosts);
@@ -223,12 +231,19 @@ async fn https_goes_through_the_proxy_with_basic_auth_unless_no_proxy_says_other
         "{seen:?}"
     );
 
-    // Bypassed: the client resolves `bedrock.test` itself, which fails, and the
-    // proxy sees nothing more.
-    let direct = proxied(Some("other.example,bedrock.test"));
+    // Bypassed: the client goes to `bedrock.test` itself, which does not
+    // resolve (RFC 6761) or at least does not serve this port, and the proxy
+    // sees nothing more.
+    let direct = proxied(Some("other.example,*.test"));
     let err = generate_text(&direct.chat(model_id), Request::prompt("hi"))
         .await
-        .expect_err("bedrock.test does not resolve without the proxy");
-    assert!(err.to_string().contains("could not connect"), "{err}");
+        .expect_err("bedrock.test is not reachable without the proxy");
+    assert!(
+        matches!(
+            err,
+            goai_core::Error::Transport { .. } | goai_core::Error::RetriesExhausted { .. }
+        ),
+        "{err:?}"
+    );
     assert_eq!(heads.lock().expect("log").len(), 1);
 }

@@ -43,6 +43,8 @@ pub struct ProviderConfig {
     env: Env,
     clock: ClockFn,
     transport: Arc<OnceLock<Result<Transport, String>>>,
+    /// Trust and proxy settings for the default transport.
+    network: HttpSettings,
     container_endpoint: Option<String>,
 }
 
@@ -68,6 +70,7 @@ impl ProviderConfig {
             env: Env::process(),
             clock: Arc::new(SystemTime::now),
             transport: Arc::new(OnceLock::new()),
+            network: HttpSettings::default(),
             container_endpoint: None,
         }
     }
@@ -94,6 +97,22 @@ impl ProviderConfig {
     #[must_use]
     pub fn with_transport(mut self, transport: Transport) -> Self {
         self.transport = Arc::new(OnceLock::from(Ok(transport)));
+        self
+    }
+
+    /// Takes the certificate trust (`tls_roots`, `ca_bundle`) and proxy
+    /// (`https_proxy`, `no_proxy`) of `settings` for the default transport, so
+    /// that STS, SSO, web identity and container calls go where the Bedrock
+    /// calls go (a TLS-inspecting corporate proxy needs both). Its timeouts
+    /// and pool size stay the providers' own short ones. The Bedrock client
+    /// passes its own settings; default is [`HttpSettings::default`].
+    #[must_use]
+    pub fn with_network_settings(mut self, settings: &HttpSettings) -> Self {
+        self.network.tls_roots = settings.tls_roots;
+        self.network.ca_bundle.clone_from(&settings.ca_bundle);
+        self.network.https_proxy.clone_from(&settings.https_proxy);
+        self.network.no_proxy.clone_from(&settings.no_proxy);
+        self.transport = Arc::new(OnceLock::new());
         self
     }
 
@@ -154,7 +173,7 @@ impl ProviderConfig {
                 first_byte_timeout: Some(Duration::from_secs(5)),
                 idle_timeout: Some(Duration::from_secs(5)),
                 pool_max_idle_per_host: 4,
-                ..HttpSettings::default()
+                ..self.network.clone()
             };
             Transport::new(settings).map_err(|e| e.to_string())
         });
@@ -259,6 +278,51 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Bedrock client's CA bundle and proxy reach credential requests.
+    #[tokio::test]
+    async fn credential_requests_use_the_clients_trust_and_proxy_settings() {
+        let request = || {
+            http::Request::get("https://sts.us-east-1.amazonaws.com/")
+                .body(Full::new(Bytes::new()))
+                .expect("request")
+        };
+        let settings = HttpSettings {
+            ca_bundle: Some(PathBuf::from("/nonexistent/corp-ca.pem")),
+            ..HttpSettings::default()
+        };
+        let config = ProviderConfig::new().with_network_settings(&settings);
+        let err = config
+            .fetch(request(), Duration::from_secs(5), 1024)
+            .await
+            .err()
+            .expect("the bundle cannot be read");
+        assert!(
+            matches!(&err, FetchError::Setup(m) if m.contains("/nonexistent/corp-ca.pem")),
+            "{err:?}"
+        );
+
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let settings = HttpSettings {
+            https_proxy: Some(crate::transport::ProxyUrl::new(format!("127.0.0.1:{port}"))),
+            ..HttpSettings::default()
+        };
+        let config = ProviderConfig::new().with_network_settings(&settings);
+        let err = config
+            .fetch(request(), Duration::from_secs(5), 1024)
+            .await
+            .err()
+            .expect("the proxy is down");
+        let FetchError::Transport(e) = err else {
+            panic!("expected a transport error, got {err:?}");
+        };
+        assert!(
+            e.to_string().contains(&format!("proxy 127.0.0.1:{port}")),
+            "{e}"
+        );
+    }
 
     #[test]
     fn home_dir_and_expansion() {

@@ -36,17 +36,25 @@ impl ProxyUrl {
         &self.0
     }
 
-    /// The URL without the password of its user info.
+    /// The URL without the password of its user info (with or without a
+    /// scheme: `user:password@host:port` is accepted too).
     fn redacted(&self) -> String {
-        match self.0.split_once("://") {
-            Some((scheme, rest)) => match rest.rsplit_once('@') {
-                Some((user_info, host)) => {
-                    let user = user_info.split(':').next().unwrap_or_default();
-                    format!("{scheme}://{user}:***@{host}")
-                }
-                None => self.0.clone(),
-            },
-            None => self.0.clone(),
+        let (scheme, rest) = match self.0.split_once("://") {
+            Some((scheme, rest)) => (Some(scheme), rest),
+            None => (None, self.0.as_str()),
+        };
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, path) = rest.split_at(authority_end);
+        let authority = match authority.rsplit_once('@') {
+            Some((user_info, host)) => {
+                let user = user_info.split(':').next().unwrap_or_default();
+                format!("{user}:***@{host}")
+            }
+            None => authority.to_owned(),
+        };
+        match scheme {
+            Some(scheme) => format!("{scheme}://{authority}{path}"),
+            None => format!("{authority}{path}"),
         }
     }
 }
@@ -61,6 +69,9 @@ impl fmt::Debug for ProxyUrl {
 #[derive(Clone)]
 pub(super) struct Route {
     matcher: Arc<Matcher>,
+    bypass: Arc<NoProxy>,
+    /// The proxy, password hidden, for error messages.
+    shown: Arc<str>,
 }
 
 impl Route {
@@ -95,23 +106,145 @@ impl Route {
         if uri.host().is_none_or(str::is_empty) {
             return Err(format!("proxy URL {shown} has no host"));
         }
-        let matcher = Matcher::builder()
-            .https(url)
-            .no(no_proxy.unwrap_or_default())
-            .build();
+        // `http::Uri` reads a port that is not a u16 as no port at all.
+        let host_port = uri.authority().map_or("", |a| a.as_str());
+        let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, hp)| hp);
+        let port = match host_port.rsplit_once(']') {
+            Some((_, rest)) => rest.strip_prefix(':'),
+            None => host_port.rsplit_once(':').map(|(_, port)| port),
+        };
+        if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+            return Err(format!("proxy URL {shown} has an invalid port"));
+        }
+        // NO_PROXY is matched here (see `NoProxy`), not by hyper-util's matcher.
+        let matcher = Matcher::builder().https(url).build();
         Ok(Self {
             matcher: Arc::new(matcher),
+            bypass: Arc::new(NoProxy::parse(no_proxy.unwrap_or_default())),
+            shown: shown.into(),
+        })
+    }
+
+    /// Whether `dst` goes through the proxy: `https`, not loopback, not in
+    /// `NO_PROXY`.
+    fn intercept(&self, dst: &Uri) -> Option<hyper_util::client::proxy::matcher::Intercept> {
+        let host = dst.host()?;
+        if is_loopback(host) || self.bypass.contains(host) {
+            return None;
+        }
+        self.matcher.intercept(dst)
+    }
+}
+
+/// `NO_PROXY`: comma-separated entries, read as Go's and curl's transports
+/// do. `*` matches every host; an IP address or CIDR block matches addresses
+/// in it; a name matches itself and its subdomains, with any leading `*` or
+/// `.` dropped (`*.corp`, `.corp` and `corp` all match `api.corp` and
+/// `corp`). A `:port` on an entry is ignored (the entry then matches every
+/// port), and IPv6 addresses may be in brackets.
+#[derive(Debug, Default)]
+struct NoProxy {
+    all: bool,
+    nets: Vec<ipnet::IpNet>,
+    names: Vec<String>,
+}
+
+impl NoProxy {
+    fn parse(list: &str) -> Self {
+        let mut out = NoProxy::default();
+        for entry in list.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+            if entry == "*" {
+                out.all = true;
+                continue;
+            }
+            if let Some(net) = parse_net(entry) {
+                out.nets.push(net);
+                continue;
+            }
+            // A name, perhaps with a port.
+            let name = match entry.rsplit_once(':') {
+                Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+                _ => entry,
+            };
+            let name = name.trim_start_matches('*').trim_start_matches('.');
+            if !name.is_empty() {
+                out.names.push(name.to_ascii_lowercase());
+            }
+        }
+        out
+    }
+
+    /// Whether `host` (as in a URI: IPv6 in brackets) bypasses the proxy.
+    fn contains(&self, host: &str) -> bool {
+        if self.all {
+            return true;
+        }
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+            return self.nets.iter().any(|net| net.contains(&ip.to_canonical()));
+        }
+        let host = bare.trim_end_matches('.').to_ascii_lowercase();
+        self.names.iter().any(|name| {
+            host == *name
+                || host
+                    .strip_suffix(name.as_str())
+                    .is_some_and(|prefix| prefix.ends_with('.'))
         })
     }
 }
 
-/// Whether `host` is a loopback name or address, which is never proxied.
+/// An IP address or CIDR block, IPv6 perhaps in brackets and either perhaps
+/// with a port: `10.0.0.0/8`, `192.168.1.7`, `[::1]`, `[fd00::]:443`,
+/// `10.1.2.3:8080`.
+fn parse_net(entry: &str) -> Option<ipnet::IpNet> {
+    let unbracketed = match entry.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map(|(addr, _port)| addr)?,
+        None => entry,
+    };
+    if let Ok(net) = unbracketed.parse::<ipnet::IpNet>() {
+        return Some(net);
+    }
+    if let Ok(ip) = unbracketed.parse::<std::net::IpAddr>() {
+        return Some(ipnet::IpNet::from(ip.to_canonical()));
+    }
+    // `a.b.c.d:port`
+    let (addr, port) = unbracketed.rsplit_once(':')?;
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    addr.parse::<std::net::Ipv4Addr>()
+        .ok()
+        .map(|ip| ipnet::IpNet::from(std::net::IpAddr::V4(ip)))
+}
+
+/// A failure to tunnel through the proxy, naming it (password hidden); the
+/// cause (refused, DNS, timeout, the proxy's answer) is its source.
+#[derive(Debug)]
+struct ProxyError {
+    proxy: Arc<str>,
+    source: BoxError,
+}
+
+impl fmt::Display for ProxyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "could not tunnel through the proxy {}", self.proxy)
+    }
+}
+
+impl StdError for ProxyError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// Whether `host` is a loopback name or address (IPv4-mapped IPv6 included),
+/// which is never proxied.
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || host
             .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// TCP connections, direct or through a `CONNECT` tunnel.
@@ -137,22 +270,20 @@ impl Service<Uri> for ProxyConnector {
     }
 
     fn call(&mut self, dst: Uri) -> Self::Future {
-        let intercept = self
-            .route
-            .as_ref()
-            .filter(|_| !dst.host().is_some_and(is_loopback))
-            .and_then(|route| route.matcher.intercept(&dst));
-        match intercept {
-            Some(intercept) => {
+        let route = self.route.as_ref();
+        match route.and_then(|r| r.intercept(&dst).map(|i| (i, Arc::clone(&r.shown)))) {
+            Some((intercept, proxy)) => {
                 let mut tunnel = Tunnel::new(intercept.uri().clone(), self.direct.clone());
                 if let Some(auth) = intercept.basic_auth() {
                     tunnel = tunnel.with_auth(auth.clone());
                 }
                 Box::pin(async move {
-                    tunnel
-                        .call(dst)
-                        .await
-                        .map_err(|e| format!("proxy tunnel failed: {e}").into())
+                    tunnel.call(dst).await.map_err(|e| {
+                        Box::new(ProxyError {
+                            proxy,
+                            source: Box::new(e),
+                        }) as BoxError
+                    })
                 })
             }
             None => {
@@ -177,6 +308,25 @@ mod tests {
             format!("{:?}", ProxyUrl::new("http://proxy:8080")),
             "ProxyUrl(\"http://proxy:8080\")"
         );
+        // Without a scheme, and with a path: still hidden.
+        for (url, shown) in [
+            ("u:pw@proxy:3128", "u:***@proxy:3128"),
+            ("http://u:p%40w@proxy:3128/x", "http://u:***@proxy:3128/x"),
+            ("u@proxy", "u:***@proxy"),
+        ] {
+            let debug = format!("{:?}", ProxyUrl::new(url));
+            assert!(
+                debug.contains(shown) && !debug.contains("pw") && !debug.contains("p%40w"),
+                "{debug}"
+            );
+        }
+        let err = Route::new(&ProxyUrl::new("u:pw@proxy:99999"), None)
+            .err()
+            .expect("port out of range");
+        assert!(
+            err.contains("u:***@proxy:99999") && !err.contains("pw"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -198,7 +348,7 @@ mod tests {
         let dst: Uri = "https://bedrock-runtime.us-east-1.amazonaws.com"
             .parse()
             .expect("uri");
-        let via = bare.matcher.intercept(&dst).expect("intercepted");
+        let via = bare.intercept(&dst).expect("intercepted");
         assert_eq!(via.uri().host(), Some("proxy.internal"));
         assert_eq!(via.uri().port_u16(), Some(3128));
     }
@@ -210,10 +360,7 @@ mod tests {
             Some("internal.example,.corp"),
         )
         .expect("route");
-        let goes = |dst: &str| {
-            let dst: Uri = dst.parse().expect("uri");
-            !dst.host().is_some_and(is_loopback) && route.matcher.intercept(&dst).is_some()
-        };
+        let goes = |dst: &str| route.intercept(&dst.parse().expect("uri")).is_some();
         assert!(goes("https://bedrock-runtime.us-east-1.amazonaws.com"));
         assert!(!goes("http://bedrock-runtime.us-east-1.amazonaws.com"));
         assert!(!goes("https://internal.example"));
@@ -221,15 +368,85 @@ mod tests {
         for local in [
             "https://localhost:4443",
             "https://127.0.0.1:4443",
+            "https://127.8.9.10:4443",
             "https://[::1]:4443",
+            "https://[::ffff:127.0.0.1]:4443",
         ] {
             assert!(!goes(local), "{local}");
         }
         let dst: Uri = "https://bedrock-runtime.us-east-1.amazonaws.com"
             .parse()
             .expect("uri");
-        let intercept = route.matcher.intercept(&dst).expect("intercepted");
+        let intercept = route.intercept(&dst).expect("intercepted");
         assert_eq!(intercept.uri().host(), Some("proxy.internal"));
         assert!(intercept.basic_auth().is_some());
+    }
+
+    #[test]
+    fn no_proxy_entries_are_read_like_go_and_curl() {
+        let no = NoProxy::parse(
+            " *.corp, internal.example:8443, [fd00::1], 10.0.0.0/8, 192.168.1.7:3128, .svc.local,, ",
+        );
+        for host in [
+            "api.corp",
+            "corp",
+            "internal.example",
+            "a.internal.example",
+            "[fd00::1]",
+            "10.20.30.40",
+            "192.168.1.7",
+            "x.svc.local",
+            "svc.local",
+            "API.CORP.",
+        ] {
+            assert!(no.contains(host), "{host} should bypass");
+        }
+        for host in [
+            "notcorp",
+            "example",
+            "xinternal.example",
+            "[fd00::2]",
+            "11.0.0.1",
+            "192.168.1.8",
+        ] {
+            assert!(!no.contains(host), "{host} should not bypass");
+        }
+        assert!(NoProxy::parse("*").contains("anything.example"));
+        assert!(!NoProxy::parse("").contains("anything.example"));
+        // An IPv4-mapped IPv6 address is matched as the IPv4 address it maps.
+        assert!(NoProxy::parse("10.0.0.0/8").contains("[::ffff:10.0.0.1]"));
+    }
+
+    #[tokio::test]
+    async fn a_failed_tunnel_names_the_proxy_and_keeps_the_cause() {
+        // Nothing listens on port 9 of 127.0.0.2's loopback... use a closed port on 127.0.0.1.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        drop(listener);
+        let route = Route::new(
+            &ProxyUrl::new(format!("http://u:pw@127.0.0.1:{port}")),
+            None,
+        )
+        .expect("route");
+        let mut connector = ProxyConnector::new(HttpConnector::new(), Some(route));
+        let err = connector
+            .call(
+                "https://bedrock-runtime.us-east-1.amazonaws.com"
+                    .parse()
+                    .expect("uri"),
+            )
+            .await
+            .err()
+            .expect("the proxy is down");
+        let mut text = err.to_string();
+        let mut cause = err.source();
+        while let Some(c) = cause {
+            text.push_str(": ");
+            text.push_str(&c.to_string());
+            cause = c.source();
+        }
+        assert!(text.contains(&format!("u:***@127.0.0.1:{port}")), "{text}");
+        assert!(!text.contains("pw"), "{text}");
+        assert!(text.to_ascii_lowercase().contains("refused"), "{text}");
     }
 }
