@@ -295,8 +295,7 @@ mod tests {
         let err = config
             .fetch(request(), Duration::from_secs(5), 1024)
             .await
-            .err()
-            .expect("the bundle cannot be read");
+            .expect_err("the bundle cannot be read");
         assert!(
             matches!(&err, FetchError::Setup(m) if m.contains("/nonexistent/corp-ca.pem")),
             "{err:?}"
@@ -313,8 +312,7 @@ mod tests {
         let err = config
             .fetch(request(), Duration::from_secs(5), 1024)
             .await
-            .err()
-            .expect("the proxy is down");
+            .expect_err("the proxy is down");
         let FetchError::Transport(e) = err else {
             panic!("expected a transport error, got {err:?}");
         };

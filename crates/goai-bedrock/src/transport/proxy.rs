@@ -74,6 +74,15 @@ pub(super) struct Route {
     shown: Arc<str>,
 }
 
+impl fmt::Debug for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Route")
+            .field("proxy", &self.shown)
+            .field("no_proxy", &self.bypass)
+            .finish()
+    }
+}
+
 impl Route {
     /// The route for `https` through `proxy`, except the hosts in `no_proxy`
     /// (the `NO_PROXY` syntax: comma-separated names, `.domain` suffixes, IP
@@ -320,9 +329,8 @@ mod tests {
                 "{debug}"
             );
         }
-        let err = Route::new(&ProxyUrl::new("u:pw@proxy:99999"), None)
-            .err()
-            .expect("port out of range");
+        let err =
+            Route::new(&ProxyUrl::new("u:pw@proxy:99999"), None).expect_err("port out of range");
         assert!(
             err.contains("u:***@proxy:99999") && !err.contains("pw"),
             "{err}"
@@ -436,8 +444,7 @@ mod tests {
                     .expect("uri"),
             )
             .await
-            .err()
-            .expect("the proxy is down");
+            .expect_err("the proxy is down");
         let mut text = err.to_string();
         let mut cause = err.source();
         while let Some(c) = cause {
