@@ -403,9 +403,8 @@ where
     T: DeserializeOwned + JsonSchema + Send + 'a,
     M: LanguageModel + ?Sized,
 {
-    // Boxed for the same reason as `stream_text`: an open stream should not carry the
-    // state of opening it.
-    Box::pin(stream_object_dyn::<T>(&model, request)).await
+    // Compiled once for `dyn LanguageModel`, as in `stream_text`.
+    stream_object_dyn::<T>(&model, request).await
 }
 
 /// [`stream_object`] for any model, behind one vtable (generic only over `T`).
