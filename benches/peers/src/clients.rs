@@ -222,8 +222,11 @@ impl Client {
                             .await
                             .map_err(|e| e.to_string())?
                     } else {
+                        // Opened in a box of its own, so that the `provider` path (same async
+                        // block) is not charged for goai-core's opening state, nor this path
+                        // for the provider's.
                         Box::pin(
-                            goai_core::stream_text(throughput, request)
+                            Box::pin(goai_core::stream_text(throughput, request))
                                 .await
                                 .map_err(|e| e.to_string())?,
                         )
