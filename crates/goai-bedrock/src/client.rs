@@ -232,8 +232,8 @@ impl Bedrock {
     ///   EC2 IMDSv2;
     /// - the endpoint: `AWS_BEDROCK_BASE_URL` (GoAI's: a proxy, the emulator),
     ///   then AWS's configured endpoints `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`,
-    ///   `AWS_ENDPOINT_URL` and the profile's `endpoint_url` (the config
-    ///   file's `services` sections are not read) (unless
+    ///   `AWS_ENDPOINT_URL`, the profile's `[services]` section's
+    ///   `bedrock_runtime` `endpoint_url`, and the profile's `endpoint_url` (unless
     ///   `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or the profile's
     ///   `ignore_configured_endpoint_urls` is true), else the public endpoint of
     ///   the region: FIPS with `AWS_USE_FIPS_ENDPOINT` (or the profile's
@@ -653,17 +653,17 @@ impl BedrockBuilder {
         let env_get = |name: &str| self.env.as_ref().and_then(|e| e.get(name));
         // The shared config files are read once, and only if a setting falls through to them.
         let profile = std::cell::OnceCell::new();
-        let profile_setting = |key: &str| {
+        let selected = || {
             profile
                 .get_or_init(|| {
                     self.env.as_ref().and_then(|e| {
                         let config = crate::credentials::ProviderConfig::new().with_env(e.clone());
-                        crate::credentials::selected_section(&config, None)
+                        crate::credentials::selected_profile_with_services(&config, None)
                     })
                 })
                 .as_ref()
-                .and_then(|p| p.get(key).map(str::to_owned))
         };
+        let profile_setting = |key: &str| selected().and_then(|p| p.get(key));
         let region = self
             .region
             .clone()
@@ -733,6 +733,10 @@ impl BedrockBuilder {
                 }
                 env_get("AWS_ENDPOINT_URL_BEDROCK_RUNTIME")
                     .or_else(|| env_get("AWS_ENDPOINT_URL"))
+                    .or_else(|| {
+                        selected()
+                            .and_then(|p| p.service_setting("bedrock_runtime", "endpoint_url"))
+                    })
                     .or_else(|| profile_setting("endpoint_url"))
             })
             .filter(|u| !u.trim().is_empty());
@@ -1132,6 +1136,16 @@ mod tests {
             "[default]\nuse_fips_endpoint = true\nendpoint_url = http://127.0.0.1:9/profile\n",
         )
         .expect("write");
+        // A `[services]` section's bedrock_runtime endpoint comes before the profile's own.
+        let with_services = dir.path().join("config-services");
+        std::fs::write(
+            &with_services,
+            "[profile dev]\nservices = local\nendpoint_url = http://127.0.0.1:9/profile\n\
+             [services local]\ns3 =\n  endpoint_url = http://127.0.0.1:9/s3\n\
+             bedrock_runtime =\n  endpoint_url = http://127.0.0.1:9/services\n",
+        )
+        .expect("write");
+        let with_services = with_services.to_str().expect("utf-8 path");
         let config = config.to_str().expect("utf-8 path");
         let built = |b: &mut BedrockBuilder| {
             b.build()
@@ -1177,6 +1191,19 @@ mod tests {
         .expect("build");
         assert!(variant.fips && !variant.dualstack);
         assert_eq!(url, None);
+        let (_, url) = built(Bedrock::builder().env(env(&[
+            ("AWS_CONFIG_FILE", with_services),
+            ("AWS_PROFILE", "dev"),
+        ])))
+        .expect("build");
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9/services"));
+        let (_, url) = built(Bedrock::builder().env(env(&[
+            ("AWS_CONFIG_FILE", with_services),
+            ("AWS_PROFILE", "dev"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:9/global"),
+        ])))
+        .expect("build");
+        assert_eq!(url.as_deref(), Some("http://127.0.0.1:9/global"));
         // The builder wins; bad flag values are errors that name the setting.
         let (variant, _) = built(
             Bedrock::builder()

@@ -53,7 +53,7 @@ pub use container::ContainerProvider;
 pub use environment::EnvironmentProvider;
 pub use imds::ImdsProvider;
 pub use profile::ProfileProvider;
-pub(crate) use profile::selected_section;
+pub(crate) use profile::selected_profile_with_services;
 pub use provider_config::ProviderConfig;
 pub use sts::AssumeRoleProvider;
 pub use web_identity::WebIdentityProvider;

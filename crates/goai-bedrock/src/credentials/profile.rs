@@ -57,6 +57,9 @@ pub(crate) enum FileKind {
 pub(crate) struct ProfileSet {
     profiles: HashMap<String, Section>,
     sso_sessions: HashMap<String, Section>,
+    /// `[services name]` sections: per-service settings a profile points at
+    /// with `services = name`.
+    services: HashMap<String, Section>,
     /// The files that were read (those that exist).
     pub(crate) files_read: Vec<PathBuf>,
     /// Every file looked at, for messages.
@@ -66,6 +69,7 @@ pub(crate) struct ProfileSet {
 enum Target {
     Profile(String),
     SsoSession(String),
+    Services(String),
     Ignored,
 }
 
@@ -133,6 +137,7 @@ impl ProfileSet {
                 Target::SsoSession(name) => {
                     Some(self.sso_sessions.entry(name.clone()).or_default())
                 }
+                Target::Services(name) => Some(self.services.entry(name.clone()).or_default()),
                 Target::Ignored => None,
             };
             if let Some((key, key_indent)) = &last
@@ -240,10 +245,11 @@ fn section_target(kind: FileKind, name: &str) -> Target {
             match prefix {
                 "profile" if !rest.is_empty() => Target::Profile(rest.to_owned()),
                 "sso-session" if !rest.is_empty() => Target::SsoSession(rest.to_owned()),
+                "services" if !rest.is_empty() => Target::Services(rest.to_owned()),
                 _ => {
                     tracing::debug!(
                         section = name,
-                        "ignoring a config file section that is not `[profile name]`, `[default]` or `[sso-session name]`"
+                        "ignoring a config file section that is not `[profile name]`, `[default]`, `[sso-session name]` or `[services name]`"
                     );
                     Target::Ignored
                 }
@@ -296,16 +302,62 @@ pub(crate) fn selected_profile(config: &ProviderConfig, explicit: Option<&str>) 
 
 /// The `region` of a profile, read synchronously (for client construction).
 pub(crate) fn region_of_profile(config: &ProviderConfig, explicit: Option<&str>) -> Option<String> {
-    selected_section(config, explicit).and_then(|p| p.get("region").map(str::to_owned))
+    selected_profile_with_services(config, explicit).and_then(|p| p.get("region"))
 }
 
-/// The selected profile's section (`explicit`, else `AWS_PROFILE`, else
-/// `default`), read synchronously (for client construction); `None` when the
-/// files cannot be read (with a warning) or have no such profile.
-pub(crate) fn selected_section(config: &ProviderConfig, explicit: Option<&str>) -> Option<Section> {
+/// The selected profile and its settings for one service.
+#[derive(Debug, Clone)]
+pub(crate) struct SelectedProfile {
+    /// The profile's own properties.
+    pub(crate) profile: Section,
+    /// The `[services name]` section its `services` property names, if any.
+    services: Option<Section>,
+}
+
+impl SelectedProfile {
+    /// A profile setting (`region`, `endpoint_url`, ...).
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        self.profile.get(key).map(str::to_owned)
+    }
+
+    /// A sub-property of `service` (the service id in snake case, such as
+    /// `bedrock_runtime`) in the profile's `[services]` section:
+    ///
+    /// ```ini
+    /// [profile dev]
+    /// services = local
+    /// [services local]
+    /// bedrock_runtime =
+    ///   endpoint_url = http://localhost:4566
+    /// ```
+    pub(crate) fn service_setting(&self, service: &str, key: &str) -> Option<String> {
+        let block = self.services.as_ref()?.get(service)?;
+        block.lines().find_map(|line| {
+            let (k, v) = line.split_once('=')?;
+            (k.trim().eq_ignore_ascii_case(key) && !v.trim().is_empty())
+                .then(|| v.trim().to_owned())
+        })
+    }
+}
+
+/// The selected profile (`explicit`, else `AWS_PROFILE`, else `default`) with
+/// its `[services]` section, read synchronously (for client construction);
+/// `None` when the files cannot be read (with a warning) or have no such
+/// profile.
+pub(crate) fn selected_profile_with_services(
+    config: &ProviderConfig,
+    explicit: Option<&str>,
+) -> Option<SelectedProfile> {
     let (name, _) = selected_profile(config, explicit);
     match ProfileSet::load_blocking(config) {
-        Ok(set) => set.profile(&name).cloned(),
+        Ok(set) => {
+            let profile = set.profile(&name)?.clone();
+            let services = profile
+                .get("services")
+                .and_then(|s| set.services.get(s.trim()))
+                .cloned();
+            Some(SelectedProfile { profile, services })
+        }
         Err(e) => {
             tracing::warn!(error = %e, "could not read the shared config files");
             None
