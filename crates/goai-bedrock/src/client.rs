@@ -712,16 +712,11 @@ impl BedrockBuilder {
         }
         // AWS's configured endpoints (service-specific, then global, then the profile's),
         // after the builder's base URL and GoAI's variable, unless told to ignore them.
-        let ignore_configured =
-            match env_get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").filter(|v| !v.trim().is_empty()) {
-                Some(value) => flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", value)?,
-                None => match profile_setting("ignore_configured_endpoint_urls")
-                    .filter(|v| !v.trim().is_empty())
-                {
-                    Some(value) => flag("ignore_configured_endpoint_urls", value)?,
-                    None => false,
-                },
-            };
+        let ignore_configured = setting(
+            None,
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        )?;
         let base_url = self
             .base_url
             .clone()

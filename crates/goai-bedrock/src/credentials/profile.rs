@@ -177,21 +177,8 @@ impl ProfileSet {
         let mut set = Self::default();
         for (kind, path) in file_paths(config) {
             let Some(path) = path else { continue };
-            set.files_considered.push(path.clone());
-            match tokio::fs::read_to_string(&path).await {
-                Ok(text) => {
-                    set.parse(kind, &path, &text)?;
-                    set.files_read.push(path);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(CredentialsError::invalid_configuration(format!(
-                        "cannot read {}",
-                        path.display()
-                    ))
-                    .with_source(e));
-                }
-            }
+            let read = tokio::fs::read_to_string(&path).await;
+            set.add_file(kind, path, read)?;
         }
         Ok(set)
     }
@@ -201,23 +188,34 @@ impl ProfileSet {
         let mut set = Self::default();
         for (kind, path) in file_paths(config) {
             let Some(path) = path else { continue };
-            set.files_considered.push(path.clone());
-            match std::fs::read_to_string(&path) {
-                Ok(text) => {
-                    set.parse(kind, &path, &text)?;
-                    set.files_read.push(path);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    return Err(CredentialsError::invalid_configuration(format!(
-                        "cannot read {}",
-                        path.display()
-                    ))
-                    .with_source(e));
-                }
-            }
+            let read = std::fs::read_to_string(&path);
+            set.add_file(kind, path, read)?;
         }
         Ok(set)
+    }
+
+    /// Parses one file's text into this set, as read from `path`; a missing
+    /// file is skipped.
+    fn add_file(
+        &mut self,
+        kind: FileKind,
+        path: PathBuf,
+        read: std::io::Result<String>,
+    ) -> Result<(), CredentialsError> {
+        self.files_considered.push(path.clone());
+        match read {
+            Ok(text) => {
+                self.parse(kind, &path, &text)?;
+                self.files_read.push(path);
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(CredentialsError::invalid_configuration(format!(
+                "cannot read {}",
+                path.display()
+            ))
+            .with_source(e)),
+        }
     }
 
     fn files_label(&self) -> String {
@@ -309,7 +307,7 @@ pub(crate) fn region_of_profile(config: &ProviderConfig, explicit: Option<&str>)
 #[derive(Debug, Clone)]
 pub(crate) struct SelectedProfile {
     /// The profile's own properties.
-    pub(crate) profile: Section,
+    profile: Section,
     /// The `[services name]` section its `services` property names, if any.
     services: Option<Section>,
 }
