@@ -84,7 +84,7 @@ pub(crate) fn finish_reason(
 }
 
 /// The matched stop sequence, from the `/delta/stop_sequence` response field.
-pub(crate) fn stop_sequence(fields: Option<&Value>) -> Option<String> {
+fn stop_sequence(fields: Option<&Value>) -> Option<String> {
     fields?
         .pointer("/delta/stop_sequence")
         .and_then(Value::as_str)
@@ -107,6 +107,27 @@ impl BedrockMetadata {
         if let Some(v) = value {
             self.map.insert(key.to_owned(), to_json(v));
         }
+    }
+
+    /// The keys a Converse response and a ConverseStream's closing events both
+    /// carry: usage, latency, trace, service tier, performance configuration,
+    /// the model's additional response fields and the stop sequence.
+    pub(crate) fn set_call_summary<Trace: serde::Serialize>(
+        &mut self,
+        usage: &converse_types::TokenUsage,
+        latency_ms: i64,
+        trace: Option<&Trace>,
+        service_tier: Option<&converse_types::ServiceTier>,
+        performance_config: Option<&converse_types::PerformanceConfiguration>,
+        additional_fields: Option<&Value>,
+    ) {
+        self.set("usage", Some(usage));
+        self.set("latencyMs", Some(&latency_ms));
+        self.set("trace", trace);
+        self.set("serviceTier", service_tier);
+        self.set("performanceConfig", performance_config);
+        self.set("additionalModelResponseFields", additional_fields);
+        self.set("stopSequence", stop_sequence(additional_fields).as_ref());
     }
 
     pub(crate) fn add_citation(&mut self, citation: Value) {
@@ -190,18 +211,13 @@ pub(crate) fn map_response(resp: ConverseResponse, plan: &Plan) -> ModelResponse
     }
     out.finish_reason = finish_reason(&resp.stop_reason, json_called, other_calls);
     out.usage = map_usage(&resp.usage);
-    meta.set("usage", Some(&resp.usage));
-    meta.set("latencyMs", Some(&resp.metrics.latency_ms));
-    meta.set("trace", resp.trace.as_ref());
-    meta.set("serviceTier", resp.service_tier.as_ref());
-    meta.set("performanceConfig", resp.performance_config.as_ref());
-    meta.set(
-        "additionalModelResponseFields",
+    meta.set_call_summary(
+        &resp.usage,
+        resp.metrics.latency_ms,
+        resp.trace.as_ref(),
+        resp.service_tier.as_ref(),
+        resp.performance_config.as_ref(),
         resp.additional_model_response_fields.as_ref(),
-    );
-    meta.set(
-        "stopSequence",
-        stop_sequence(resp.additional_model_response_fields.as_ref()).as_ref(),
     );
     if !unmapped.is_empty() {
         meta.set("unmappedContent", Some(&unmapped));

@@ -11,7 +11,7 @@ use goai_core::{Error, ModelRequest, StreamPart, Warning};
 use serde_json::Value;
 
 use super::media::to_base64;
-use super::response::{BedrockMetadata, finish_reason, json_tool_text, map_usage, stop_sequence};
+use super::response::{BedrockMetadata, finish_reason, json_tool_text, map_usage};
 use super::{JSON_TOOL_NAME, JsonTool, Plan, RequestSettings};
 
 /// Where [`StreamMapper`] puts the parts it produces.
@@ -277,18 +277,13 @@ impl StreamMapper {
             return;
         };
         let mut meta = std::mem::take(&mut self.meta);
-        meta.set("usage", Some(&md.usage));
-        meta.set("latencyMs", Some(&md.metrics.latency_ms));
-        meta.set("trace", md.trace.as_ref());
-        meta.set("serviceTier", md.service_tier.as_ref());
-        meta.set("performanceConfig", md.performance_config.as_ref());
-        meta.set(
-            "additionalModelResponseFields",
+        meta.set_call_summary(
+            &md.usage,
+            md.metrics.latency_ms,
+            md.trace.as_ref(),
+            md.service_tier.as_ref(),
+            md.performance_config.as_ref(),
             stop.additional_model_response_fields.as_ref(),
-        );
-        meta.set(
-            "stopSequence",
-            stop_sequence(stop.additional_model_response_fields.as_ref()).as_ref(),
         );
         out.push_part(StreamPart::Finish {
             finish_reason: finish_reason(&stop.stop_reason, self.json_called, self.other_calls),
