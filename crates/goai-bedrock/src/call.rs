@@ -168,12 +168,15 @@ pub(crate) fn to_headers(map: &http::HeaderMap) -> Headers {
 }
 
 impl Bedrock {
-    /// The endpoint for `region`: the base URL when configured, else AWS's.
-    fn endpoint(&self, region: &str) -> Endpoint {
-        self.inner
-            .base_url
-            .clone()
-            .unwrap_or_else(|| Endpoint::for_region(region, self.inner.variant))
+    /// The URL of `op` on the target's model: under the base URL when one is
+    /// configured, else at AWS's endpoint for the target's region.
+    fn operation_url(&self, target: &Target, op: Operation) -> String {
+        let suffix = op.path_suffix();
+        match &self.inner.base_url {
+            Some(base) => base.model_url(&target.model_id, suffix),
+            None => Endpoint::for_region(&target.region, self.inner.variant)
+                .model_url(&target.model_id, suffix),
+        }
     }
 
     /// Sends one attempt and returns the successful response (status 2xx),
@@ -193,17 +196,8 @@ impl Bedrock {
                 target.region
             ))));
         }
-        let url = self
-            .endpoint(&target.region)
-            .url(&routing::model_path(&target.model_id, op.path_suffix()));
+        let url = self.operation_url(target, op);
         let amz_request = format!("attempt={}; max={}", attempt.0, attempt.1);
-        let mut headers: Vec<(String, String)> = vec![
-            ("user-agent".into(), USER_AGENT.into()),
-            ("content-type".into(), "application/json".into()),
-            ("accept".into(), op.accept().into()),
-            ("amz-sdk-invocation-id".into(), invocation_id.into()),
-            ("amz-sdk-request".into(), amz_request),
-        ];
         // A name set on the request replaces the provider's headers of that name, and either
         // replaces a default; every value given for a name at one level is kept, in order.
         let provider_headers: Vec<(&str, &str)> = self
@@ -219,16 +213,53 @@ impl Bedrock {
         let named = |list: &[(&str, &str)], name: &str| {
             list.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
         };
-        headers.retain(|(existing, _)| {
-            !named(&provider_headers, existing) && !named(&call_headers, existing)
-        });
+        let defaults = [
+            (DefaultHeader::UserAgent, USER_AGENT),
+            (DefaultHeader::ContentType, "application/json"),
+            (DefaultHeader::Accept, op.accept()),
+            (DefaultHeader::InvocationId, invocation_id),
+            (DefaultHeader::Request, amz_request.as_str()),
+        ];
+        // Every header sent, in order, before signing: a default's name is kept as its
+        // constant (no parsing), a configured one as given, lower-cased.
+        let mut sent: Vec<(SentName, &str)> =
+            Vec::with_capacity(defaults.len() + provider_headers.len() + call_headers.len());
+        for (default, value) in defaults {
+            let name = default.name_str();
+            if !named(&provider_headers, name) && !named(&call_headers, name) {
+                sent.push((SentName::Default(default), value));
+            }
+        }
         for (n, v) in &provider_headers {
             if !named(&call_headers, n) {
-                headers.push((n.to_ascii_lowercase(), (*v).to_owned()));
+                sent.push((SentName::Custom(n.to_ascii_lowercase()), v));
             }
         }
         for (n, v) in &call_headers {
-            headers.push((n.to_ascii_lowercase(), (*v).to_owned()));
+            sent.push((SentName::Custom(n.to_ascii_lowercase()), v));
+        }
+        let mut headers = http::HeaderMap::with_capacity(sent.len() + 3);
+        for (name, value) in &sent {
+            let value = match name {
+                SentName::Default(d) if let Some(constant) = d.static_value(op) => {
+                    HeaderValue::from_static(constant)
+                }
+                _ => HeaderValue::from_str(value).map_err(|_| {
+                    AttemptError::Other(Error::invalid_request(format!(
+                        "invalid value for header {:?}",
+                        name.as_str()
+                    )))
+                })?,
+            };
+            let name = match name {
+                SentName::Default(d) => d.name(),
+                SentName::Custom(n) => HeaderName::from_bytes(n.as_bytes()).map_err(|_| {
+                    AttemptError::Other(Error::invalid_request(format!(
+                        "invalid header name {n:?}"
+                    )))
+                })?,
+            };
+            headers.append(name, value);
         }
         let mut sensitive = Vec::new();
         match &self.inner.auth {
@@ -238,10 +269,8 @@ impl Bedrock {
                     .provide_credentials()
                     .await
                     .map_err(|e| AttemptError::Other(credentials_error(e)))?;
-                let signable: Vec<(&str, &str)> = headers
-                    .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str()))
-                    .collect();
+                let signable: Vec<(&str, &str)> =
+                    sent.iter().map(|(n, v)| (n.as_str(), *v)).collect();
                 let added = self
                     .inner
                     .signer
@@ -255,22 +284,15 @@ impl Bedrock {
                     if is_sensitive {
                         sensitive.push((name, value));
                     } else {
-                        headers.push((name.to_owned(), value));
+                        let value = HeaderValue::from_str(&value).map_err(|_| {
+                            AttemptError::Other(Error::invalid_request(format!(
+                                "invalid value for header {name:?}"
+                            )))
+                        })?;
+                        headers.append(HeaderName::from_static(name), value);
                     }
                 }
             }
-        }
-        let mut builder = http::Request::post(&url);
-        for (n, v) in &headers {
-            let name = HeaderName::from_bytes(n.as_bytes()).map_err(|_| {
-                AttemptError::Other(Error::invalid_request(format!("invalid header name {n:?}")))
-            })?;
-            let value = HeaderValue::from_str(v).map_err(|_| {
-                AttemptError::Other(Error::invalid_request(format!(
-                    "invalid value for header {n:?}"
-                )))
-            })?;
-            builder = builder.header(name, value);
         }
         for (n, v) in sensitive {
             let mut value = HeaderValue::from_str(&v).map_err(|_| {
@@ -279,11 +301,15 @@ impl Bedrock {
                 )))
             })?;
             value.set_sensitive(true);
-            builder = builder.header(n, value);
+            headers.append(HeaderName::from_static(n), value);
         }
-        let request = builder.body(Full::new(body.clone())).map_err(|e| {
-            AttemptError::Other(Error::invalid_request(format!("invalid request: {e}")))
+        let uri = http::Uri::try_from(url).map_err(|e| {
+            AttemptError::Other(Error::invalid_request(format!("invalid request URL: {e}")))
         })?;
+        let mut request = http::Request::new(Full::new(body.clone()));
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = uri;
+        *request.headers_mut() = headers;
 
         let transport = &self.inner.transport;
         let response = transport
@@ -369,6 +395,66 @@ impl Bedrock {
             tracing::debug!(attempt = retry_no, error = %core, ?delay, invocation_id, "retrying Bedrock call");
             earlier.push(core);
             tokio::time::sleep(delay).await;
+        }
+    }
+}
+
+/// A header every request carries unless the caller replaces it.
+#[derive(Debug, Clone, Copy)]
+enum DefaultHeader {
+    UserAgent,
+    ContentType,
+    Accept,
+    InvocationId,
+    Request,
+}
+
+impl DefaultHeader {
+    fn name(self) -> HeaderName {
+        const INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+        const REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
+        match self {
+            Self::UserAgent => http::header::USER_AGENT,
+            Self::ContentType => http::header::CONTENT_TYPE,
+            Self::Accept => http::header::ACCEPT,
+            Self::InvocationId => INVOCATION_ID,
+            Self::Request => REQUEST,
+        }
+    }
+
+    fn name_str(self) -> &'static str {
+        match self {
+            Self::UserAgent => "user-agent",
+            Self::ContentType => "content-type",
+            Self::Accept => "accept",
+            Self::InvocationId => "amz-sdk-invocation-id",
+            Self::Request => "amz-sdk-request",
+        }
+    }
+
+    /// The value, when it is a constant (sent without validating or copying it).
+    fn static_value(self, op: Operation) -> Option<&'static str> {
+        match self {
+            Self::UserAgent => Some(USER_AGENT),
+            Self::ContentType => Some("application/json"),
+            Self::Accept => Some(op.accept()),
+            Self::InvocationId | Self::Request => None,
+        }
+    }
+}
+
+/// The name of a header about to be sent.
+enum SentName {
+    Default(DefaultHeader),
+    /// A configured header's name, lower-cased.
+    Custom(String),
+}
+
+impl SentName {
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Default(d) => d.name_str(),
+            Self::Custom(n) => n,
         }
     }
 }

@@ -133,11 +133,31 @@ impl Endpoint {
         }
     }
 
+    /// `{base}{path}`.
+    #[cfg(test)]
     pub(crate) fn url(&self, path: &str) -> String {
-        format!(
-            "{}://{}{}{}",
-            self.scheme, self.authority, self.path_prefix, path
-        )
+        let mut out = self.base(path.len());
+        out.push_str(path);
+        out
+    }
+
+    /// The URL of a model operation, `{base}/model/{encoded id}/{operation}`.
+    pub(crate) fn model_url(&self, model_id: &str, operation: &str) -> String {
+        let mut out = self.base(model_id.len() + operation.len() + 24);
+        crate::routing::push_model_path(&mut out, model_id, operation);
+        out
+    }
+
+    /// `scheme://authority` and the path prefix, with room for `more` bytes.
+    fn base(&self, more: usize) -> String {
+        let mut out = String::with_capacity(
+            self.scheme.len() + 3 + self.authority.len() + self.path_prefix.len() + more,
+        );
+        out.push_str(&self.scheme);
+        out.push_str("://");
+        out.push_str(&self.authority);
+        out.push_str(&self.path_prefix);
+        out
     }
 }
 

@@ -10,8 +10,6 @@
 //!   goes to `eu-west-1`. `global.` works from any region.
 //! - An ARN names its region; calls go there.
 
-use std::fmt::Write as _;
-
 /// A cross-region inference profile geography.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Geo {
@@ -127,24 +125,43 @@ pub(crate) fn is_valid_region(region: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
 }
 
-/// Percent-encodes `segment` as one URI path segment: everything but the RFC
-/// 3986 unreserved characters (`A-Z a-z 0-9 - _ . ~`) becomes `%XX`.
+/// `segment` percent-encoded as one URI path segment (see [`push_path_segment`]).
+#[cfg(test)]
 pub(crate) fn encode_path_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len() + 8);
+    push_path_segment(&mut out, segment);
+    out
+}
+
+/// Appends `segment` percent-encoded as one URI path segment: everything but
+/// the RFC 3986 unreserved characters (`A-Z a-z 0-9 - _ . ~`) becomes `%XX`.
+fn push_path_segment(out: &mut String, segment: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in segment.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "%{b:02X}");
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
         }
     }
-    out
+}
+
+/// Appends the wire path of a model operation, `/model/{encoded id}/{operation}`.
+pub(crate) fn push_model_path(out: &mut String, model_id: &str, operation: &str) {
+    out.push_str("/model/");
+    push_path_segment(out, model_id);
+    out.push('/');
+    out.push_str(operation);
 }
 
 /// The wire path of a model operation: `/model/{encoded id}/{operation}`.
+#[cfg(test)]
 pub(crate) fn model_path(model_id: &str, operation: &str) -> String {
-    format!("/model/{}/{operation}", encode_path_segment(model_id))
+    let mut out = String::new();
+    push_model_path(&mut out, model_id, operation);
+    out
 }
 
 #[cfg(test)]
