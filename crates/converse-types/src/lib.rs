@@ -16,6 +16,7 @@ pub mod request;
 pub mod response;
 pub mod stream;
 pub mod tool;
+pub mod value;
 
 pub use crate::blob::Blob;
 pub use crate::citation::*;
@@ -29,3 +30,4 @@ pub use crate::request::*;
 pub use crate::response::*;
 pub use crate::stream::*;
 pub use crate::tool::*;
+pub use crate::value::ToJsonValue;

@@ -1,8 +1,8 @@
 //! Converse responses to goai-core responses.
 
 use converse_types::{
-    Citation, CitationGeneratedContent, ContentBlock, ConverseOutput, ConverseResponse,
-    ReasoningContentBlock, StopReason, TokenUsage,
+    CitationGeneratedContent, ContentBlock, ConverseOutput, ConverseResponse,
+    ReasoningContentBlock, StopReason, ToJsonValue, TokenUsage,
 };
 use goai_core::{FinishKind, FinishReason, ModelResponse, Part, ProviderMetadata, Usage, Warning};
 use serde_json::{Map, Value};
@@ -91,10 +91,6 @@ fn stop_sequence(fields: Option<&Value>) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
 /// Builds `provider_metadata["bedrock"]`.
 #[derive(Debug, Default)]
 pub(crate) struct BedrockMetadata {
@@ -103,16 +99,17 @@ pub(crate) struct BedrockMetadata {
 }
 
 impl BedrockMetadata {
-    pub(crate) fn set<T: serde::Serialize>(&mut self, key: &str, value: Option<&T>) {
+    /// Sets `key` when there is a value.
+    pub(crate) fn set(&mut self, key: &str, value: Option<Value>) {
         if let Some(v) = value {
-            self.map.insert(key.to_owned(), to_json(v));
+            self.map.insert(key.to_owned(), v);
         }
     }
 
     /// The keys a Converse response and a ConverseStream's closing events both
     /// carry: usage, latency, trace, service tier, performance configuration,
     /// the model's additional response fields and the stop sequence.
-    pub(crate) fn set_call_summary<Trace: serde::Serialize>(
+    pub(crate) fn set_call_summary<Trace: ToJsonValue>(
         &mut self,
         usage: &converse_types::TokenUsage,
         latency_ms: i64,
@@ -121,13 +118,19 @@ impl BedrockMetadata {
         performance_config: Option<&converse_types::PerformanceConfiguration>,
         additional_fields: Option<&Value>,
     ) {
-        self.set("usage", Some(usage));
-        self.set("latencyMs", Some(&latency_ms));
-        self.set("trace", trace);
-        self.set("serviceTier", service_tier);
-        self.set("performanceConfig", performance_config);
-        self.set("additionalModelResponseFields", additional_fields);
-        self.set("stopSequence", stop_sequence(additional_fields).as_ref());
+        self.set("usage", Some(usage.to_json_value()));
+        self.set("latencyMs", Some(Value::from(latency_ms)));
+        self.set("trace", trace.map(ToJsonValue::to_json_value));
+        self.set("serviceTier", service_tier.map(ToJsonValue::to_json_value));
+        self.set(
+            "performanceConfig",
+            performance_config.map(ToJsonValue::to_json_value),
+        );
+        self.set("additionalModelResponseFields", additional_fields.cloned());
+        self.set(
+            "stopSequence",
+            stop_sequence(additional_fields).map(Value::String),
+        );
     }
 
     pub(crate) fn add_citation(&mut self, citation: Value) {
@@ -191,11 +194,11 @@ pub(crate) fn map_response(resp: ConverseResponse, plan: &Plan) -> ModelResponse
                             out.content.push(Part::text(text));
                         }
                         for citation in c.citations.iter().flatten() {
-                            meta.add_citation(to_json::<Citation>(citation));
+                            meta.add_citation(citation.to_json_value());
                         }
                     }
                     ContentBlock::CachePoint(_) => {}
-                    other => unmapped.push(to_json(&other)),
+                    other => unmapped.push(other.to_json_value()),
                 }
             }
         }
@@ -206,7 +209,7 @@ pub(crate) fn map_response(resp: ConverseResponse, plan: &Plan) -> ModelResponse
                     other.member_name()
                 ),
             });
-            unmapped.push(to_json(&other));
+            unmapped.push(other.to_json_value());
         }
     }
     out.finish_reason = finish_reason(&resp.stop_reason, json_called, other_calls);
@@ -220,7 +223,7 @@ pub(crate) fn map_response(resp: ConverseResponse, plan: &Plan) -> ModelResponse
         resp.additional_model_response_fields.as_ref(),
     );
     if !unmapped.is_empty() {
-        meta.set("unmappedContent", Some(&unmapped));
+        meta.set("unmappedContent", Some(Value::Array(unmapped)));
     }
     out.provider_metadata = meta.into_provider_metadata();
     out

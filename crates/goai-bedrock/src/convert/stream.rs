@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use converse_types::{
     ContentBlockDelta, ContentBlockStart, ConverseStreamEvent, ConverseStreamMetadataEvent,
-    MessageStopEvent, ReasoningContentBlockDelta,
+    MessageStopEvent, ReasoningContentBlockDelta, ToJsonValue,
 };
 use goai_core::{Error, ModelRequest, StreamPart, Warning};
 use serde_json::Value;
@@ -224,8 +224,7 @@ impl StreamMapper {
                     ),
                 },
                 ContentBlockDelta::Citation(c) => {
-                    self.meta
-                        .add_citation(serde_json::to_value(&c).unwrap_or(Value::Null));
+                    self.meta.add_citation(c.to_json_value());
                 }
                 other => tracing::debug!(
                     member = other.member_name(),
