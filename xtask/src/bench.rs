@@ -70,8 +70,9 @@ pub(crate) fn bench(rest: &[String]) -> Result<(), String> {
 
 const METHOD: &str = "\
 How it is measured (`benches/peers`, see its README): the emulator runs in its own process \
-(one tokio worker, so it takes at most one core); each client measurement is a fresh process \
-running one client on a current-thread tokio runtime, over plain HTTP/1.1 to 127.0.0.1: \
+(one tokio worker, pinned to one CPU); each client measurement is a fresh process running one \
+client on a current-thread tokio runtime, pinned to the emulator's CPU or to another (the \
+placement note under the table), over plain HTTP/1.1 to 127.0.0.1: \
 goai-rs through `goai_core::generate_text` / `stream_text`, or `aws-sdk-bedrockruntime` \
 configured by `aws-config` with static credentials and `endpoint_url`. Rounds alternate which \
 of the two goes first. Latencies are medians over every call of every round; CPU is \

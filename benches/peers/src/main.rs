@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! peers compare [--out DIR] [--rounds N] [--quick]   the whole comparison (what `cargo xtask bench` runs)
-//! peers emulator                                     the emulator alone; first line `listening on URL`
-//! peers client ours|ours-h2|peer|provider|floor --url URL converse|stream|concurrent [options]
+//! peers emulator [--cpu N]                           the emulator alone; first line `listening on URL`
+//! peers client ours|ours-h2|peer|provider|floor --url URL converse|stream|concurrent [--cpu N] [options]
 //! peers micro [--seconds S]                          sign and decode micro-benchmarks
 //! ```
 //!
@@ -17,6 +17,13 @@
 //!   process and memory is its own `/proc/self/status` (VmRSS, VmHWM);
 //! - rounds alternate the order (ours then peer, peer then ours), so drifting background load
 //!   hits both clients alike;
+//! - `--cpu N` pins the emulator or client process to CPU N. With two CPUs or more, `compare`
+//!   pins the emulator to the first allowed CPU and runs every latency workload in two
+//!   placements: "same core" (the client on the emulator's CPU: every wakeup is a local context
+//!   switch) and "separate cores" (the client on the second CPU: every request/response wakeup
+//!   crosses CPUs, which on a VM can cost tens of µs each). Left to the kernel, a run lands
+//!   in either mode at random and its medians are not reproducible. The concurrent workload runs
+//!   once, on separate cores;
 //! - the micro-benchmarks alternate batches inside one process;
 //! - a third client, `floor` (hyper + sigv4 + eventstream + serde_json by hand, see
 //!   `floor.rs`), runs the same workloads to show how much of each figure the emulator, the
@@ -49,7 +56,7 @@ use crate::clients::{Client, Which};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("emulator") => emulator(),
+        Some("emulator") => emulator(&args[1..]),
         Some("client") => client(&args[1..]),
         Some("micro") => micro_cmd(&args[1..]),
         Some("compare") => compare(&args[1..]),
@@ -76,14 +83,28 @@ fn flag<T: std::str::FromStr>(args: &[String], name: &str, default: T) -> Result
     }
 }
 
+/// `--cpu N`, if given: pins this process to CPU N and returns N. Called first thing in a
+/// subcommand, while the process has a single thread, so that every thread it starts afterwards
+/// (the tokio runtime's) inherits the mask.
+fn pin_from_args(args: &[String]) -> Result<Option<usize>, String> {
+    if !args.iter().any(|a| a == "--cpu") {
+        return Ok(None);
+    }
+    let cpu: usize = flag(args, "--cpu", 0)?;
+    sys::pin_to_cpu(cpu)?;
+    Ok(Some(cpu))
+}
+
 // ---------------------------------------------------------------------------------------------
 // The emulator process.
 
-fn emulator() -> Result<(), String> {
+fn emulator(args: &[String]) -> Result<(), String> {
+    pin_from_args(args)?;
     sys::raise_nofile_limit();
-    // One worker: the server then takes at most one of the machine's cores, and a client
-    // process is not starved by the server generating the rest of a stream it is reading.
-    let workers: usize = flag(&std::env::args().collect::<Vec<_>>(), "--workers", 1)?;
+    // One worker: the server then takes at most one of the machine's cores (the one it is
+    // pinned to, with `--cpu`), and unpinned, a client process is not starved by the server
+    // generating the rest of a stream it is reading.
+    let workers: usize = flag(args, "--workers", 1)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(workers)
         .enable_all()
@@ -112,6 +133,7 @@ fn emulator() -> Result<(), String> {
 // One client process.
 
 fn client(args: &[String]) -> Result<(), String> {
+    let cpu = pin_from_args(args)?;
     let which = args
         .first()
         .and_then(|s| Which::parse(s))
@@ -131,7 +153,7 @@ fn client(args: &[String]) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
-    let out = runtime.block_on(async {
+    let mut out = runtime.block_on(async {
         let client = Client::new(which, &url).await?;
         match workload.as_str() {
             "converse" => converse_workload(&client, args).await,
@@ -139,6 +161,8 @@ fn client(args: &[String]) -> Result<(), String> {
             _ => concurrent_workload(&client, which, &url, args).await,
         }
     })?;
+    // Where it ran (null: wherever the kernel put it).
+    out["cpu"] = json!(cpu);
     println!("{out}");
     Ok(())
 }
@@ -343,9 +367,14 @@ struct EmulatorProcess {
 }
 
 impl EmulatorProcess {
-    fn start(exe: &PathBuf) -> Result<Self, String> {
-        let mut child = Command::new(exe)
-            .arg("emulator")
+    /// Starts `peers emulator`, pinned to `cpu` if given.
+    fn start(exe: &PathBuf, cpu: Option<usize>) -> Result<Self, String> {
+        let mut command = Command::new(exe);
+        command.arg("emulator");
+        if let Some(cpu) = cpu {
+            command.args(["--cpu", &cpu.to_string()]);
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -409,10 +438,75 @@ fn numbers(v: &Value, key: &str) -> Vec<f64> {
         .unwrap_or_default()
 }
 
+/// Where a client process runs, relative to the emulator's CPU.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// Fewer than two CPUs: nothing is pinned.
+    Unpinned,
+    /// The client pinned to the emulator's CPU: every wakeup is a local context switch, and a
+    /// latency is both processes' work on one CPU.
+    SameCore,
+    /// The client pinned to another CPU than the emulator's: every request/response wakeup
+    /// crosses CPUs (a fixed cost of the machine, the same for every client).
+    SeparateCores,
+}
+
+impl Placement {
+    /// The name in row labels and in the JSON files.
+    fn name(self) -> &'static str {
+        match self {
+            Placement::Unpinned => "unpinned",
+            Placement::SameCore => "same core",
+            Placement::SeparateCores => "separate cores",
+        }
+    }
+
+    /// The suffix of a placed row's key in compare.json (none when nothing is pinned).
+    fn key_suffix(self) -> &'static str {
+        match self {
+            Placement::Unpinned => "",
+            Placement::SameCore => "_same_core",
+            Placement::SeparateCores => "_separate_cores",
+        }
+    }
+
+    /// The client's CPU, given the emulator's and the other one (`None`: nothing pinned).
+    fn client_cpu(self, cpus: Option<(usize, usize)>) -> Option<usize> {
+        match (self, cpus) {
+            (Placement::SameCore, Some((emulator, _))) => Some(emulator),
+            (Placement::SeparateCores, Some((_, other))) => Some(other),
+            _ => None,
+        }
+    }
+}
+
+/// One workload in one placement: one cell of every round.
+struct Run {
+    /// `converse`, `stream`, `stream1` or `concurrent`.
+    workload: &'static str,
+    /// The client's arguments after `--url URL`.
+    args: Vec<String>,
+    placement: Placement,
+}
+
+impl Run {
+    /// Its key in compare-raw.json: the workload, suffixed by the placement unless it is the
+    /// only one of its workload.
+    fn key(&self) -> String {
+        if self.workload == "concurrent" {
+            self.workload.to_owned()
+        } else {
+            format!("{}{}", self.workload, self.placement.key_suffix())
+        }
+    }
+}
+
 /// One row of the comparison.
 struct Row {
-    key: &'static str,
+    key: String,
     label: String,
+    /// Where the clients ran (`None`: the micro-benchmarks, in the driver's process).
+    placement: Option<Placement>,
     ours: f64,
     peer: f64,
     /// The `floor` client's figure (NaN where it does not apply).
@@ -449,14 +543,43 @@ fn compare(args: &[String]) -> Result<(), String> {
     let rounds: usize = flag(args, "--rounds", if quick { 1 } else { 5 })?;
     let out_dir: PathBuf = flag(args, "--out", PathBuf::from("target/bench"))?;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    // The emulator's CPU and the other one, when there are two to choose from.
+    let allowed = sys::allowed_cpus()?;
+    let allowed_list = allowed
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let cpus = match allowed[..] {
+        [emulator, other, ..] => Some((emulator, other)),
+        _ => None,
+    };
+    let latency_placements: &[Placement] = if cpus.is_some() {
+        &[Placement::SameCore, Placement::SeparateCores]
+    } else {
+        &[Placement::Unpinned]
+    };
+    let concurrent_placement = if cpus.is_some() {
+        Placement::SeparateCores
+    } else {
+        Placement::Unpinned
+    };
     let load_before = loadavg();
     let started = Instant::now();
-    let emulator = EmulatorProcess::start(&exe)?;
+    let emulator = EmulatorProcess::start(&exe, cpus.map(|(emulator, _)| emulator))?;
     eprintln!(
         "peers: emulator at {} (pid {})",
         emulator.url,
         emulator.child.id()
     );
+    match cpus {
+        Some((e, o)) => eprintln!(
+            "peers: emulator on CPU {e}; clients on CPU {e} (same core) and CPU {o} (separate cores)"
+        ),
+        None => eprintln!(
+            "peers: fewer than 2 CPUs available (CPU {allowed_list}): nothing pinned, one placement"
+        ),
+    }
     let url = emulator.url.clone();
 
     let s = |v: &str| v.to_owned();
@@ -465,7 +588,7 @@ fn compare(args: &[String]) -> Result<(), String> {
     } else {
         ("500", "30", "1000")
     };
-    let workloads: Vec<(&str, Vec<String>)> = vec![
+    let workloads: Vec<(&'static str, Vec<String>)> = vec![
         ("converse", vec![s("converse"), s("--iters"), s(conv_iters)]),
         ("stream", vec![s("stream"), s("--iters"), s(stream_iters)]),
         (
@@ -485,10 +608,26 @@ fn compare(args: &[String]) -> Result<(), String> {
             ],
         ),
     ];
-    // results[workload][ours=0|peer=1|floor=2|provider=3|ours-h2=4] = per-round outputs.
-    let mut results: Vec<[Vec<Value>; 5]> = vec![Default::default(); workloads.len()];
+    // Every latency workload in every placement; the concurrent one (memory) once.
+    let runs: Vec<Run> = workloads
+        .into_iter()
+        .flat_map(|(workload, args)| {
+            let placements = if workload == "concurrent" {
+                std::slice::from_ref(&concurrent_placement)
+            } else {
+                latency_placements
+            };
+            placements.iter().map(move |&placement| Run {
+                workload,
+                args: args.clone(),
+                placement,
+            })
+        })
+        .collect();
+    // results[run][ours=0|peer=1|floor=2|provider=3|ours-h2=4] = per-round outputs.
+    let mut results: Vec<[Vec<Value>; 5]> = vec![Default::default(); runs.len()];
     for round in 0..rounds {
-        for (w, (name, wargs)) in workloads.iter().enumerate() {
+        for (r, run) in runs.iter().enumerate() {
             let pair = if round % 2 == 0 {
                 [Which::Ours, Which::Peer]
             } else {
@@ -513,10 +652,15 @@ fn compare(args: &[String]) -> Result<(), String> {
             };
             for which in order {
                 let mut argv = vec![s("client"), s(which.name()), s("--url"), url.clone()];
-                argv.extend(wargs.iter().cloned());
+                argv.extend(run.args.iter().cloned());
+                if let Some(cpu) = run.placement.client_cpu(cpus) {
+                    argv.extend([s("--cpu"), cpu.to_string()]);
+                }
                 eprintln!(
-                    "peers: round {}/{rounds}: {name} {}",
+                    "peers: round {}/{rounds}: {} ({}) {}",
                     round + 1,
+                    run.workload,
+                    run.placement.name(),
                     which.name()
                 );
                 let value = run_json(&exe, &argv)?;
@@ -527,7 +671,7 @@ fn compare(args: &[String]) -> Result<(), String> {
                     Which::Provider => 3,
                     Which::OursH2 => 4,
                 };
-                results[w][slot].push(value);
+                results[r][slot].push(value);
             }
         }
     }
@@ -543,6 +687,12 @@ fn compare(args: &[String]) -> Result<(), String> {
     )?;
     let load_after = loadavg();
 
+    // The index in `runs` of a workload in a placement.
+    let run_of = |workload: &str, placement: Placement| -> usize {
+        runs.iter()
+            .position(|r| r.workload == workload && r.placement == placement)
+            .expect("every workload runs in its placements")
+    };
     let pooled = |w: usize, i: usize, key: &str| -> f64 {
         median(results[w][i].iter().flat_map(|v| numbers(v, key)).collect())
     };
@@ -557,9 +707,10 @@ fn compare(args: &[String]) -> Result<(), String> {
     let summed = |w: usize, i: usize, key: &str| -> f64 {
         results[w][i].iter().filter_map(|v| v[key].as_f64()).sum()
     };
+    let concurrent = run_of("concurrent", concurrent_placement);
     let per_stream = |i: usize| -> f64 {
         median(
-            results[2][i]
+            results[concurrent][i]
                 .iter()
                 .map(|v| {
                     let peak = v["peak_kib"].as_f64().unwrap_or(f64::NAN);
@@ -575,95 +726,136 @@ fn compare(args: &[String]) -> Result<(), String> {
     let streams_label = if quick { "200" } else { "1,000" };
     let mut rows = Vec::new();
     type Figures = (f64, f64, f64, f64, f64);
-    let mut row =
-        |key, label: String, (ours, peer, floor, provider, ours_h2): Figures, unit, goal| {
-            rows.push(Row {
-                key,
+    let mut row = |key: String,
+                   label: String,
+                   placement: Option<Placement>,
+                   (ours, peer, floor, provider, ours_h2): Figures,
+                   unit,
+                   goal| {
+        rows.push(Row {
+            key,
+            label,
+            placement,
+            ours,
+            peer,
+            floor,
+            provider,
+            ours_h2,
+            unit,
+            goal,
+        })
+    };
+    // A latency or CPU row, once per placement: `figure(run, client)` over the workload's run
+    // in that placement; the placement suffixes the key and (when pinned) ends the label.
+    let mut placed = |key: &str,
+                      label: String,
+                      workload: &str,
+                      figure: &dyn Fn(usize, usize) -> f64,
+                      unit: &'static str,
+                      goal: &'static str| {
+        for &placement in latency_placements {
+            let w = run_of(workload, placement);
+            let label = match placement {
+                Placement::Unpinned => label.clone(),
+                _ => format!("{label}, {}", placement.name()),
+            };
+            row(
+                format!("{key}{}", placement.key_suffix()),
                 label,
-                ours,
-                peer,
-                floor,
-                provider,
-                ours_h2,
+                Some(placement),
+                all(&|i| figure(w, i)),
                 unit,
                 goal,
-            })
-        };
-    row(
+            );
+        }
+    };
+    placed(
         "converse_latency_median",
         "Converse round trip, median latency".to_owned(),
-        all(&|i| pooled(0, i, "latency_us")),
+        "converse",
+        &|w, i| pooled(w, i, "latency_us"),
         "µs",
         "",
     );
-    row(
+    placed(
         "converse_cpu_per_call",
         "Converse round trip, client CPU per call".to_owned(),
-        all(&|i| per_round(0, i, "cpu_us_per_call")),
+        "converse",
+        &|w, i| per_round(w, i, "cpu_us_per_call"),
         "µs",
         "",
     );
-    row(
+    placed(
         "stream_ttft_median",
         format!("ConverseStream {deltas_label}: time to first token (median)"),
-        all(&|i| pooled(1, i, "ttft_us")),
+        "stream",
+        &|w, i| pooled(w, i, "ttft_us"),
         "µs",
         "≥ 2×",
     );
-    row(
+    placed(
         "stream1_ttft_median",
         "ConverseStream of 1 delta: time to first token (median)".to_owned(),
-        all(&|i| pooled(3, i, "ttft_us")),
+        "stream1",
+        &|w, i| pooled(w, i, "ttft_us"),
         "µs",
         "",
     );
-    row(
+    placed(
         "stream1_cpu_per_call",
         "ConverseStream of 1 delta: client CPU per call".to_owned(),
-        all(&|i| per_round(3, i, "cpu_ns_per_event") / 1e3),
+        "stream1",
+        &|w, i| per_round(w, i, "cpu_ns_per_event") / 1e3,
         "µs",
         "",
     );
-    row(
+    placed(
         "stream_total_median",
         format!("ConverseStream {deltas_label}: total time (median)"),
-        all(&|i| pooled(1, i, "total_us") / 1e3),
+        "stream",
+        &|w, i| pooled(w, i, "total_us") / 1e3,
         "ms",
         "",
     );
-    row(
+    placed(
         "stream_cpu_per_event",
         format!("ConverseStream {deltas_label}: client CPU per event"),
-        all(&|i| per_round(1, i, "cpu_ns_per_event")),
+        "stream",
+        &|w, i| per_round(w, i, "cpu_ns_per_event"),
         "ns",
         "≥ 2×",
     );
+    let concurrent_at = Some(concurrent_placement);
     row(
-        "concurrent_peak_rss",
+        s("concurrent_peak_rss"),
         format!("{streams_label} concurrent streams: client peak RSS (VmHWM)"),
-        all(&|i| per_round(2, i, "peak_kib") / 1024.0),
+        concurrent_at,
+        all(&|i| per_round(concurrent, i, "peak_kib") / 1024.0),
         "MiB",
         "",
     );
     row(
-        "concurrent_rss_per_stream",
+        s("concurrent_rss_per_stream"),
         format!(
             "{streams_label} concurrent streams: memory per open stream ((peak − baseline) / streams)"
         ),
+        concurrent_at,
         all(&per_stream),
         "KiB",
         "≥ 3×",
     );
     row(
-        "concurrent_errors",
+        s("concurrent_errors"),
         format!("{streams_label} concurrent streams: errors (all rounds)"),
-        all(&|i| summed(2, i, "errors")),
+        concurrent_at,
+        all(&|i| summed(concurrent, i, "errors")),
         "errors",
         "",
     );
     row(
-        "sign_1kib",
+        s("sign_1kib"),
         "SigV4 sign, 1 KiB ConverseStream request (sigv4 vs aws-sigv4)".to_owned(),
+        None,
         (
             micro["sign_ns"]["ours"].as_f64().unwrap_or(f64::NAN),
             micro["sign_ns"]["peer"].as_f64().unwrap_or(f64::NAN),
@@ -675,8 +867,9 @@ fn compare(args: &[String]) -> Result<(), String> {
         "",
     );
     row(
-        "decode_1000_frames",
+        s("decode_1000_frames"),
         "EventStream decode, 1,000 delta frames (eventstream vs aws-smithy-eventstream)".to_owned(),
+        None,
         (
             micro["decode_ns"]["ours"].as_f64().unwrap_or(f64::NAN) / 1e3,
             micro["decode_ns"]["peer"].as_f64().unwrap_or(f64::NAN) / 1e3,
@@ -692,7 +885,7 @@ fn compare(args: &[String]) -> Result<(), String> {
     let mut map = serde_json::Map::new();
     for r in &rows {
         map.insert(
-            r.key.to_owned(),
+            r.key.clone(),
             json!({
                 "ours": round3(r.ours),
                 "peer": round3(r.peer),
@@ -703,6 +896,8 @@ fn compare(args: &[String]) -> Result<(), String> {
                 // goai-rs over HTTP/2 (h2c prior knowledge to the emulator), and peer / that.
                 "ours_h2": r.ours_h2.is_finite().then(|| round3(r.ours_h2)),
                 "ratio_h2": r.ratio_h2().map(round3),
+                // Where the client processes ran (null: the micro-benchmarks).
+                "placement": r.placement.map(Placement::name),
             }),
         );
     }
@@ -713,14 +908,29 @@ fn compare(args: &[String]) -> Result<(), String> {
         serde_json::to_string_pretty(&compare).map_err(|e| e.to_string())? + "\n",
     )
     .map_err(|e| format!("writing compare.json: {e}"))?;
-    // The raw per-round outputs, for whoever wants to check the aggregation.
+    // The raw per-round outputs, for whoever wants to check the aggregation: one entry per
+    // workload and placement, with the CPUs it ran on.
+    let mut raw_runs = serde_json::Map::new();
+    for (run, result) in runs.iter().zip(&results) {
+        raw_runs.insert(
+            run.key(),
+            json!({
+                "workload": run.workload,
+                "placement": run.placement.name(),
+                "client_cpu": run.placement.client_cpu(cpus),
+                "args": run.args,
+                "ours": result[0],
+                "peer": result[1],
+                "floor": result[2],
+                "provider": result[3],
+                "ours_h2": result[4],
+            }),
+        );
+    }
     let raw = json!({
         "rounds": rounds,
-        "converse": {"ours": results[0][0], "peer": results[0][1], "provider": results[0][3], "floor": results[0][2]},
-        "stream": {"ours": results[1][0], "peer": results[1][1], "provider": results[1][3], "floor": results[1][2]},
-        "concurrent": {"ours": results[2][0], "peer": results[2][1], "provider": results[2][3], "floor": results[2][2]},
-        "stream1": {"ours": results[3][0], "peer": results[3][1], "provider": results[3][3], "floor": results[3][2]},
-        "ours_h2": {"converse": results[0][4], "stream": results[1][4], "concurrent": results[2][4], "stream1": results[3][4]},
+        "emulator_cpu": cpus.map(|(emulator, _)| emulator),
+        "runs": raw_runs,
         "micro": micro,
     });
     std::fs::write(
@@ -765,6 +975,19 @@ fn compare(args: &[String]) -> Result<(), String> {
          client: `aws-smithy-http-client` 1.5.2, `src/client/tls/rustls_provider.rs:311-323`), \
          so there both would multiplex; the SDK's HTTP/2 memory per stream was not measured.\n",
     );
+    md.push_str(&match cpus {
+        Some((e, o)) => format!(
+            "\nPlacement: the emulator is pinned to CPU {e}. *Same core* puts the client on CPU {e} \
+             too, so a latency is both processes' work with no cross-CPU wakeups; *separate \
+             cores* puts the client on CPU {o}, so each request/response wakeup crosses vCPUs (a \
+             fixed cost of the VM, the same for every client). CPU rows are the client's own \
+             time in either placement; the concurrent streams run on separate cores.\n"
+        ),
+        None => format!(
+            "\nPlacement: nothing is pinned (this process may run on CPU {allowed_list} only), so \
+             the clients share the emulator's CPU.\n"
+        ),
+    });
     md.push_str(&format!(
         "\nRounds: {rounds} (order alternating). Load average (1/5/15 min) before: {load_before}; \
          after: {load_after}. Wall time: {:.0} s.\n",
