@@ -167,6 +167,17 @@ pub(crate) fn to_headers(map: &http::HeaderMap) -> Headers {
         .collect()
 }
 
+/// What one attempt's request is built from.
+#[derive(Clone, Copy)]
+struct RequestParts<'a> {
+    target: &'a Target,
+    op: Operation,
+    body: &'a Bytes,
+    request_headers: &'a Headers,
+    invocation_id: &'a str,
+    attempt: (u32, u32),
+}
+
 impl Bedrock {
     /// The URL of `op` on the target's model: under the base URL when one is
     /// configured, else at AWS's endpoint for the target's region.
@@ -179,23 +190,21 @@ impl Bedrock {
         }
     }
 
-    /// Sends one attempt and returns the successful response (status 2xx),
-    /// with its body unread.
-    async fn attempt(
+    /// The HTTP request of one attempt: URL, headers (defaults, configured ones,
+    /// then the signature's), body. `credentials` is required with SigV4 auth.
+    fn build_request(
         &self,
-        target: &Target,
-        op: Operation,
-        body: &Bytes,
-        request_headers: &Headers,
-        invocation_id: &str,
-        attempt: (u32, u32),
-    ) -> Result<http::Response<Incoming>, AttemptError> {
-        if !routing::is_valid_region(&target.region) {
-            return Err(AttemptError::Other(Error::invalid_request(format!(
-                "region {:?} is not a valid AWS region name",
-                target.region
-            ))));
-        }
+        parts: &RequestParts<'_>,
+        credentials: Option<&crate::credentials::Credentials>,
+    ) -> Result<http::Request<Full<Bytes>>, AttemptError> {
+        let RequestParts {
+            target,
+            op,
+            body,
+            request_headers,
+            invocation_id,
+            attempt,
+        } = *parts;
         let url = self.operation_url(target, op);
         let amz_request = format!("attempt={}; max={}", attempt.0, attempt.1);
         // A name set on the request replaces the provider's headers of that name, and either
@@ -264,17 +273,18 @@ impl Bedrock {
         let mut sensitive = Vec::new();
         match &self.inner.auth {
             Auth::Bearer(token) => sensitive.push(("authorization", format!("Bearer {}", token.0))),
-            Auth::SigV4(provider) => {
-                let creds = provider
-                    .provide_credentials()
-                    .await
-                    .map_err(|e| AttemptError::Other(credentials_error(e)))?;
+            Auth::SigV4(_) => {
+                let Some(creds) = credentials else {
+                    return Err(AttemptError::Other(Error::invalid_request(
+                        "no credentials to sign the request with",
+                    )));
+                };
                 let signable: Vec<(&str, &str)> =
                     sent.iter().map(|(n, v)| (n.as_str(), *v)).collect();
                 let added = self
                     .inner
                     .signer
-                    .sign(&creds, &target.region, &url, &signable, body)
+                    .sign(creds, &target.region, &url, &signable, body)
                     .map_err(|e| {
                         AttemptError::Other(Error::invalid_request(format!(
                             "could not sign the request: {e}"
@@ -310,7 +320,48 @@ impl Bedrock {
         *request.method_mut() = http::Method::POST;
         *request.uri_mut() = uri;
         *request.headers_mut() = headers;
+        Ok(request)
+    }
 
+    /// Sends one attempt and returns the successful response (status 2xx),
+    /// with its body unread.
+    async fn attempt(
+        &self,
+        target: &Target,
+        op: Operation,
+        body: &Bytes,
+        request_headers: &Headers,
+        invocation_id: &str,
+        attempt: (u32, u32),
+    ) -> Result<http::Response<Incoming>, AttemptError> {
+        if !routing::is_valid_region(&target.region) {
+            return Err(AttemptError::Other(Error::invalid_request(format!(
+                "region {:?} is not a valid AWS region name",
+                target.region
+            ))));
+        }
+        // Built in a plain function, so that the attempt's future holds only the request
+        // being sent, not the headers and strings it was assembled from.
+        let request = {
+            let credentials = match &self.inner.auth {
+                Auth::SigV4(provider) => Some(
+                    provider
+                        .provide_credentials()
+                        .await
+                        .map_err(|e| AttemptError::Other(credentials_error(e)))?,
+                ),
+                Auth::Bearer(_) => None,
+            };
+            let parts = RequestParts {
+                target,
+                op,
+                body,
+                request_headers,
+                invocation_id,
+                attempt,
+            };
+            self.build_request(&parts, credentials.as_ref())?
+        };
         let transport = &self.inner.transport;
         let response = transport
             .send(request)

@@ -15,9 +15,11 @@ use tracing::{Instrument, Span};
 
 use crate::cancel::CancellationToken;
 use crate::error::Error;
-use crate::generate::{GenerateTextResult, ToolLoop, controlled_until, execute_tools};
-use crate::message::{Part, PartKind};
-use crate::model::{BoxFuture, LanguageModel, ModelResponse, PartStream, StreamPart};
+use crate::generate::{GenerateTextResult, Steps, ToolLoop, controlled_until, execute_tools};
+use crate::message::{Part, PartKind, ProviderMetadata};
+use crate::model::{
+    BoxFuture, FinishReason, LanguageModel, ModelResponse, PartStream, StreamPart, Usage,
+};
 use crate::request::Request;
 use crate::telemetry;
 use crate::tool::ToolResult;
@@ -120,14 +122,22 @@ impl StreamAccumulator {
                 finish_reason,
                 usage,
                 provider_metadata,
-            } => {
-                self.response.finish_reason = finish_reason.clone();
-                self.response.usage = *usage;
-                self.response.provider_metadata = provider_metadata.clone();
-                self.finished = true;
-            }
+            } => self.finish_with(finish_reason.clone(), *usage, provider_metadata.clone()),
             StreamPart::ToolResult { .. } | StreamPart::StepFinish { .. } => {}
         }
+    }
+
+    /// [`push`](Self::push) of a `Finish` part, taking its values instead of copying them.
+    pub(crate) fn finish_with(
+        &mut self,
+        finish_reason: FinishReason,
+        usage: Usage,
+        provider_metadata: ProviderMetadata,
+    ) {
+        self.response.finish_reason = finish_reason;
+        self.response.usage = usage;
+        self.response.provider_metadata = provider_metadata;
+        self.finished = true;
     }
 
     /// The assembled response.
@@ -247,7 +257,9 @@ struct Machine<'a> {
     lp: Option<Box<Loop<'a>>>,
     control: Option<Box<Control>>,
     step_span: Span,
-    outcome: Option<Box<Result<GenerateTextResult, Error>>>,
+    /// The steps of a finished loop (assembled into a [`GenerateTextResult`] only
+    /// when [`TextStream::finish`] asks), or the error that ended the stream.
+    outcome: Option<Box<Result<Steps, Error>>>,
     error_yielded: bool,
 }
 
@@ -278,14 +290,19 @@ impl<'a> Machine<'a> {
                         }
                     };
                     match polled {
+                        Poll::Ready(Some(Ok(StreamPart::Finish {
+                            finish_reason,
+                            usage,
+                            provider_metadata,
+                        }))) => {
+                            // Kept, not handed on: the stream's own Finish comes at the end.
+                            self.acc
+                                .finish_with(finish_reason, usage, provider_metadata);
+                        }
                         Poll::Ready(Some(Ok(part))) => {
                             self.acc.push(&part);
-                            match &part {
-                                StreamPart::Finish { .. } => continue,
-                                StreamPart::ToolCall { id, .. } => {
-                                    self.complete_calls.push(id.clone());
-                                }
-                                _ => {}
+                            if let StreamPart::ToolCall { id, .. } = &part {
+                                self.complete_calls.push(id.clone());
                             }
                             return Poll::Ready(Some(Ok(part)));
                         }
@@ -422,15 +439,19 @@ impl<'a> Machine<'a> {
                 (lp, opened)
             }));
         } else {
-            let result = lp.lp.summary(span);
+            let steps = lp.lp.take_steps(span);
+            let (finish_reason, provider_metadata) = steps
+                .last()
+                .map(|last| (last.finish_reason.clone(), last.provider_metadata.clone()))
+                .unwrap_or_default();
             self.queue.push_back(StreamPart::Finish {
-                finish_reason: result.finish_reason.clone(),
-                usage: result.usage,
-                provider_metadata: result.provider_metadata.clone(),
+                finish_reason,
+                usage: steps.usage(),
+                provider_metadata,
             });
             self.phase = Phase::Done;
             self.control = None;
-            self.outcome = Some(Box::new(Ok(result)));
+            self.outcome = Some(Box::new(Ok(steps)));
         }
     }
 }
@@ -469,10 +490,10 @@ impl<'a> TextStream<'a> {
     /// The error that ended the stream, if any.
     pub async fn finish(mut self) -> Result<GenerateTextResult, Error> {
         while self.next().await.is_some() {}
-        self.machine
-            .outcome
-            .take()
-            .map_or_else(|| Err(Error::stream("the stream has no outcome")), |o| *o)
+        match self.machine.outcome.take() {
+            Some(outcome) => (*outcome).map(Steps::summarize),
+            None => Err(Error::stream("the stream has no outcome")),
+        }
     }
 
     /// Only the text deltas.
@@ -525,21 +546,26 @@ impl Stream for TextStream<'_> {
 ///
 /// The first call's error (after retries), [`Error::Timeout`] or
 /// [`Error::Cancelled`] if they strike before its stream is open.
-pub async fn stream_text<'a, M>(model: &'a M, request: Request) -> Result<TextStream<'a>, Error>
+pub fn stream_text<'a, M>(
+    model: &'a M,
+    request: Request,
+) -> impl Future<Output = Result<TextStream<'a>, Error>> + Send + 'a
 where
     M: LanguageModel + ?Sized,
 {
     // Compiled once for `dyn LanguageModel` instead of once per model type in every calling
-    // crate. (Boxing the opening future as well did not lower the peak memory of 1,000
-    // streams opened at once: they all hold their opening state at the same moment.)
-    stream_text_dyn(Box::new(model), request).await
+    // crate. Not an `async fn`, here and below: an `async fn` keeps its arguments in its state
+    // next to what they are moved into, so the request would be held twice by every stream
+    // being opened.
+    stream_text_dyn(Box::new(model), request)
 }
 
-/// [`stream_text`] for any model, behind one vtable.
-async fn stream_text_dyn<'a>(
+/// [`stream_text`] for any model, behind one vtable. The request is taken apart before the
+/// future is built, and the timeout counts from this call.
+fn stream_text_dyn<'a>(
     model: Box<dyn LanguageModel + 'a>,
     request: Request,
-) -> Result<TextStream<'a>, Error> {
+) -> impl Future<Output = Result<TextStream<'a>, Error>> + Send + 'a {
     let span = telemetry::operation_span(
         "chat",
         model.provider(),
@@ -549,37 +575,39 @@ async fn stream_text_dyn<'a>(
     let (mut lp, timeout, cancel) = ToolLoop::new(request);
     let deadline = timeout.map(|d| (Instant::now() + d, d));
     let step_span = span.in_scope(|| telemetry::step_span(0));
-    let open = async {
-        lp.start_step();
-        lp.retry
-            .run(|_| model.stream(&lp.mreq))
-            .instrument(step_span.clone())
-            .await
-    };
-    let parts = controlled_until(open, deadline, cancel.as_ref())
-        .instrument(span.clone())
-        .await?;
-    let model: Option<Box<dyn LanguageModel + 'a>> = if lp.may_continue() {
-        Some(model)
-    } else {
-        lp.drop_request();
-        None
-    };
-    Ok(TextStream {
-        span,
-        machine: Machine {
-            parts: Some(parts),
-            acc: StreamAccumulator::new(),
-            complete_calls: Vec::new(),
-            queue: VecDeque::new(),
-            phase: Phase::Streaming,
-            lp: Some(Box::new(Loop { lp, model })),
-            control: Control::new(deadline, cancel),
-            step_span,
-            outcome: None,
-            error_yielded: false,
-        },
-    })
+    async move {
+        let open = async {
+            lp.start_step();
+            lp.retry
+                .run(|_| model.stream(&lp.mreq))
+                .instrument(step_span.clone())
+                .await
+        };
+        let parts = controlled_until(open, deadline, cancel.as_ref())
+            .instrument(span.clone())
+            .await?;
+        let model: Option<Box<dyn LanguageModel + 'a>> = if lp.may_continue() {
+            Some(model)
+        } else {
+            lp.drop_request();
+            None
+        };
+        Ok(TextStream {
+            span,
+            machine: Machine {
+                parts: Some(parts),
+                acc: StreamAccumulator::new(),
+                complete_calls: Vec::new(),
+                queue: VecDeque::new(),
+                phase: Phase::Streaming,
+                lp: Some(Box::new(Loop { lp, model })),
+                control: Control::new(deadline, cancel),
+                step_span,
+                outcome: None,
+                error_yielded: false,
+            },
+        })
+    }
 }
 
 #[cfg(test)]
