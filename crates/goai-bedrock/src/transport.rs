@@ -418,36 +418,44 @@ impl Transport {
     /// Sends `request` and waits (at most the first-byte timeout) for the
     /// response status and headers. The body is left unread.
     ///
+    /// The request is handed to the connection pool when this is called; the
+    /// returned future holds only the pool's response future and the timer
+    /// (not the request a second time, as an `async fn` would).
+    ///
     /// # Errors
     ///
     /// Connect, TLS and I/O failures, and the first-byte timeout.
-    pub async fn send(
+    pub fn send(
         &self,
         request: http::Request<Full<Bytes>>,
-    ) -> Result<http::Response<Incoming>, TransportError> {
+    ) -> impl Future<Output = Result<http::Response<Incoming>, TransportError>> + Send + 'static
+    {
         let client = match &self.inner.h2c {
             Some(h2c) if request.uri().scheme() == Some(&http::uri::Scheme::HTTP) => h2c,
             _ => &self.inner.client,
         };
         let fut = client.request(request);
-        let result = match self.inner.settings.first_byte_timeout {
-            Some(limit) => tokio::time::timeout(limit, fut)
-                .await
-                .map_err(|_| TransportError::timeout(TimeoutKind::FirstByte, limit))?,
-            None => fut.await,
-        };
-        result.map_err(|e| {
-            let kind = if e.is_connect() {
-                if tls_failure(&e) {
-                    Kind::Tls
-                } else {
-                    Kind::Connect
-                }
-            } else {
-                Kind::Io
+        let first_byte_timeout = self.inner.settings.first_byte_timeout;
+        async move {
+            let result = match first_byte_timeout {
+                Some(limit) => tokio::time::timeout(limit, fut)
+                    .await
+                    .map_err(|_| TransportError::timeout(TimeoutKind::FirstByte, limit))?,
+                None => fut.await,
             };
-            TransportError::new(kind, e)
-        })
+            result.map_err(|e| {
+                let kind = if e.is_connect() {
+                    if tls_failure(&e) {
+                        Kind::Tls
+                    } else {
+                        Kind::Connect
+                    }
+                } else {
+                    Kind::Io
+                };
+                TransportError::new(kind, e)
+            })
+        }
     }
 
     /// Waits for the next chunk of `body` (at most the idle timeout).
