@@ -299,6 +299,7 @@ impl Bedrock {
                                 "invalid value for header {name:?}"
                             )))
                         })?;
+                        // The signer's header names are lower-case literals.
                         headers.append(HeaderName::from_static(name), value);
                     }
                 }

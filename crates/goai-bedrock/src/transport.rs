@@ -418,9 +418,10 @@ impl Transport {
     /// Sends `request` and waits (at most the first-byte timeout) for the
     /// response status and headers. The body is left unread.
     ///
-    /// The request is handed to the connection pool when this is called; the
-    /// returned future holds only the pool's response future and the timer
-    /// (not the request a second time, as an `async fn` would).
+    /// The request is given to the pooled client when this is called (nothing
+    /// is checked out, connected or sent until the future is polled); the
+    /// returned future holds only the client's response future and the timer,
+    /// not the request a second time as an `async fn` would.
     ///
     /// # Errors
     ///

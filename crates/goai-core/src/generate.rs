@@ -2,6 +2,7 @@
 
 use std::future::Future;
 
+use futures_util::FutureExt as _;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
@@ -111,24 +112,31 @@ where
     generate_text_dyn(Box::new(model), request)
 }
 
-/// [`generate_text`] for any model, behind one vtable. The request is taken apart before
-/// the future is built, and the timeout counts from this call.
+/// [`generate_text`] for any model, behind one vtable.
+///
+/// Nothing happens until the first poll, as with an `async fn`: the span is opened there (under
+/// whatever span is current then), and the timeout counts from there. The future holds either
+/// the model and the request (before) or the running loop (after), never both.
 fn generate_text_dyn<'a>(
     model: Box<dyn LanguageModel + 'a>,
     request: Request,
 ) -> impl Future<Output = Result<GenerateTextResult, Error>> + Send + 'a {
-    let span = telemetry::operation_span(
-        "chat",
-        model.provider(),
-        model.model_id(),
-        Some(&request.model),
-    );
-    let (lp, timeout, cancel) = ToolLoop::new(request);
-    let fut = run_loop(model, lp, span.clone());
-    controlled(fut, timeout, cancel).instrument(span)
+    futures_util::future::lazy(move |_| {
+        let span = telemetry::operation_span(
+            "chat",
+            model.provider(),
+            model.model_id(),
+            Some(&request.model),
+        );
+        let (lp, timeout, cancel) = ToolLoop::new(request);
+        let fut = run_loop(model, lp, span.clone());
+        controlled(fut, timeout, cancel).instrument(span)
+    })
+    .flatten()
 }
 
-/// Runs `fut` under an optional deadline (counted from this call) and cancellation token.
+/// Runs `fut` under an optional deadline (counted from this call, which must be made inside a
+/// Tokio runtime when there is a deadline) and cancellation token.
 pub(crate) fn controlled<'f, T, F>(
     fut: F,
     timeout: Option<std::time::Duration>,

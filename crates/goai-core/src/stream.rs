@@ -560,9 +560,20 @@ where
     stream_text_dyn(Box::new(model), request)
 }
 
-/// [`stream_text`] for any model, behind one vtable. The request is taken apart before the
-/// future is built, and the timeout counts from this call.
+/// [`stream_text`] for any model, behind one vtable.
+///
+/// Nothing happens until the first poll, as with an `async fn`: the span is opened there (under
+/// whatever span is current then), and the timeout counts from there. The future holds either
+/// the model and the request (before) or the opening call (after), never both.
 fn stream_text_dyn<'a>(
+    model: Box<dyn LanguageModel + 'a>,
+    request: Request,
+) -> impl Future<Output = Result<TextStream<'a>, Error>> + Send + 'a {
+    futures_util::future::lazy(move |_| open_text_stream(model, request)).flatten()
+}
+
+/// The body of [`stream_text_dyn`], run at its first poll.
+fn open_text_stream<'a>(
     model: Box<dyn LanguageModel + 'a>,
     request: Request,
 ) -> impl Future<Output = Result<TextStream<'a>, Error>> + Send + 'a {

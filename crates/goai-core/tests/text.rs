@@ -637,3 +637,40 @@ async fn futures_and_streams_are_send_for_every_way_of_holding_a_model() {
     });
     assert_eq!(streamed.await.expect("joins").expect("streams"), "two");
 }
+
+/// Like an `async fn`, `generate_text` and `stream_text` do nothing until polled: building the
+/// futures outside any runtime (with a timeout, which needs the runtime's timer) must not panic,
+/// and the timeout counts from the first poll.
+#[test]
+fn futures_start_at_their_first_poll() {
+    let model = MockLanguageModel::new()
+        .with_text("hello")
+        .with_text("hello");
+    let generating = generate_text(
+        &model,
+        Request::prompt("x").timeout(Duration::from_millis(200)),
+    );
+    let streaming = stream_text(
+        &model,
+        Request::prompt("x").timeout(Duration::from_millis(200)),
+    );
+    // Longer than the timeout: a deadline taken when the futures were built would have passed.
+    std::thread::sleep(Duration::from_millis(300));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let generated = rt.block_on(generating).unwrap();
+    assert_eq!(generated.text, "hello");
+    let streamed = rt.block_on(async {
+        let mut stream = streaming.await?;
+        let mut text = String::new();
+        while let Some(part) = stream.next().await {
+            if let StreamPart::TextDelta { text: t } = part? {
+                text.push_str(&t);
+            }
+        }
+        Ok::<_, Error>(text)
+    });
+    assert_eq!(streamed.unwrap(), "hello");
+}
