@@ -113,13 +113,9 @@ impl Endpoint {
     pub(crate) fn for_region(region: &str, variant: EndpointVariant) -> Self {
         let suffix = match (iso_partition_suffix(region), variant.dualstack) {
             // The isolated partitions have no dual-stack endpoints; `build` refuses that.
-            (Some(suffix), _) => suffix,
-            (None, dualstack) => match (region.starts_with("cn-"), dualstack) {
-                (false, false) => "amazonaws.com",
-                (true, false) => "amazonaws.com.cn",
-                (false, true) => "api.aws",
-                (true, true) => "api.amazonwebservices.com.cn",
-            },
+            (Some(_), _) | (None, false) => partition_dns_suffix(region),
+            (None, true) if region.starts_with("cn-") => "api.amazonwebservices.com.cn",
+            (None, true) => "api.aws",
         };
         let service = if variant.fips {
             "bedrock-runtime-fips"
@@ -158,6 +154,18 @@ impl Endpoint {
         out.push_str(&self.authority);
         out.push_str(&self.path_prefix);
         out
+    }
+}
+
+/// The DNS suffix of the partition `region` is in, for AWS's regional
+/// `{service}.{region}.{suffix}` endpoints (Bedrock Runtime, STS, the SSO
+/// portal): an isolated (ISO) partition's own suffix, `amazonaws.com.cn` in
+/// China, else `amazonaws.com`.
+pub(crate) fn partition_dns_suffix(region: &str) -> &'static str {
+    match iso_partition_suffix(region) {
+        Some(suffix) => suffix,
+        None if region.starts_with("cn-") => "amazonaws.com.cn",
+        None => "amazonaws.com",
     }
 }
 
@@ -1085,6 +1093,20 @@ mod tests {
             Endpoint::for_region("cn-north-1", plain).authority,
             "bedrock-runtime.cn-north-1.amazonaws.com.cn"
         );
+        for (region, suffix) in [
+            ("us-east-1", "amazonaws.com"),
+            ("cn-northwest-1", "amazonaws.com.cn"),
+            ("us-iso-east-1", "c2s.ic.gov"),
+            ("us-isob-east-1", "sc2s.sgov.gov"),
+            ("us-isof-south-1", "csp.hci.ic.gov"),
+            ("eu-isoe-west-1", "cloud.adc-e.uk"),
+        ] {
+            assert_eq!(partition_dns_suffix(region), suffix, "{region}");
+            assert_eq!(
+                Endpoint::for_region(region, plain).authority,
+                format!("bedrock-runtime.{region}.{suffix}")
+            );
+        }
         let (fips, dual) = (
             EndpointVariant {
                 fips: true,

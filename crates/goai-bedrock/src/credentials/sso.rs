@@ -5,7 +5,8 @@
 //! of the `sso_session` name (or, for legacy profiles, of `sso_start_url`).
 //! Expired tokens are not refreshed here: the error says to run
 //! `aws sso login`. Portal endpoint: `AWS_ENDPOINT_URL_SSO`, else
-//! `https://portal.sso.{sso_region}.amazonaws.com`.
+//! `https://portal.sso.{sso_region}.amazonaws.com` (the partition's DNS suffix
+//! in China and the isolated partitions).
 
 mod sha1;
 
@@ -127,11 +128,7 @@ pub(crate) async fn credentials(
         .get("AWS_ENDPOINT_URL_SSO")
         .map(|u| u.trim().trim_end_matches('/').to_owned())
         .unwrap_or_else(|| {
-            let suffix = if session.region.starts_with("cn-") {
-                "amazonaws.com.cn"
-            } else {
-                "amazonaws.com"
-            };
+            let suffix = crate::client::partition_dns_suffix(&session.region);
             format!("https://portal.sso.{}.{suffix}", session.region)
         });
     let url = format!(

@@ -3,7 +3,8 @@
 //! strict reader of the XML responses.
 //!
 //! Endpoint: `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else
-//! `https://sts.{region}.amazonaws.com` (`.amazonaws.com.cn` in China).
+//! `https://sts.{region}.amazonaws.com` (`.amazonaws.com.cn` in China, the
+//! partition's own suffix in the isolated partitions).
 
 use std::fmt;
 use std::sync::Arc;
@@ -35,11 +36,7 @@ pub(crate) fn endpoint(config: &ProviderConfig, region: &str) -> String {
     {
         return url.trim().trim_end_matches('/').to_owned() + "/";
     }
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
+    let suffix = crate::client::partition_dns_suffix(region);
     format!("https://sts.{region}.{suffix}/")
 }
 
@@ -532,6 +529,14 @@ mod tests {
         assert_eq!(
             endpoint(&config, "cn-north-1"),
             "https://sts.cn-north-1.amazonaws.com.cn/"
+        );
+        assert_eq!(
+            endpoint(&config, "us-iso-east-1"),
+            "https://sts.us-iso-east-1.c2s.ic.gov/"
+        );
+        assert_eq!(
+            endpoint(&config, "us-isob-east-1"),
+            "https://sts.us-isob-east-1.sc2s.sgov.gov/"
         );
         let config = ProviderConfig::new().with_env(crate::Env::from_pairs([(
             "AWS_ENDPOINT_URL_STS",
