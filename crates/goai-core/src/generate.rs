@@ -2,7 +2,6 @@
 
 use std::future::Future;
 
-use futures_util::FutureExt as _;
 use serde::{Deserialize, Serialize};
 use tracing::Instrument;
 
@@ -11,7 +10,8 @@ use crate::error::Error;
 use crate::hooks::Hooks;
 use crate::message::{Message, Part, PartKind, ProviderMetadata, Role};
 use crate::model::{
-    FinishReason, LanguageModel, ModelRequest, ModelResponse, ResponseMetadata, Usage, Warning,
+    BoxFuture, FinishReason, LanguageModel, ModelRequest, ModelResponse, ResponseMetadata, Usage,
+    Warning,
 };
 use crate::request::{Request, StopCondition, TelemetrySettings, ToolExecution};
 use crate::retry::RetryPolicy;
@@ -105,34 +105,38 @@ pub fn generate_text<'a, M>(
 where
     M: LanguageModel + ?Sized,
 {
-    // The loop is compiled once, here, for `dyn LanguageModel`, instead of once per model
-    // type in every crate that calls this. Not an `async fn` (nor is the loop): an `async fn`
-    // keeps its arguments in its state next to what they are moved into, which would hold the
-    // request and the tool loop twice.
-    generate_text_dyn(Box::new(model), request)
+    // The loop is compiled once, in goai-core, for `dyn LanguageModel`: the caller's crate
+    // only polls a boxed future made here (an async body is compiled in the crate that polls
+    // it, so an unboxed one would be compiled again in every caller).
+    generate_text_boxed(Box::new(model), Box::new(request))
+}
+
+/// [`generate_text_dyn`], boxed in goai-core.
+fn generate_text_boxed<'a>(
+    model: Box<dyn LanguageModel + 'a>,
+    request: Box<Request>,
+) -> BoxFuture<'a, Result<GenerateTextResult, Error>> {
+    Box::pin(generate_text_dyn(model, request))
 }
 
 /// [`generate_text`] for any model, behind one vtable.
 ///
-/// Nothing happens until the first poll, as with an `async fn`: the span is opened there (under
-/// whatever span is current then), and the timeout counts from there. The future holds either
-/// the model and the request (before) or the running loop (after), never both.
-fn generate_text_dyn<'a>(
+/// The request comes boxed: an `async fn` keeps its arguments in its state next to the
+/// locals they are moved into, which would hold the request twice. Nothing happens until the
+/// first poll: the span opens under the span current then, and the timeout counts from then.
+async fn generate_text_dyn<'a>(
     model: Box<dyn LanguageModel + 'a>,
-    request: Request,
-) -> impl Future<Output = Result<GenerateTextResult, Error>> + Send + 'a {
-    futures_util::future::lazy(move |_| {
-        let span = telemetry::operation_span(
-            "chat",
-            model.provider(),
-            model.model_id(),
-            Some(&request.model),
-        );
-        let (lp, timeout, cancel) = ToolLoop::new(request);
-        let fut = run_loop(model, lp, span.clone());
-        controlled(fut, timeout, cancel).instrument(span)
-    })
-    .flatten()
+    request: Box<Request>,
+) -> Result<GenerateTextResult, Error> {
+    let span = telemetry::operation_span(
+        "chat",
+        model.provider(),
+        model.model_id(),
+        Some(&request.model),
+    );
+    let (lp, timeout, cancel) = ToolLoop::new(*request);
+    let fut = run_loop(model, lp, span.clone());
+    controlled(fut, timeout, cancel).instrument(span).await
 }
 
 /// Runs `fut` under an optional deadline (counted from this call, which must be made inside a

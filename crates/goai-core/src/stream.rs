@@ -553,26 +553,35 @@ pub fn stream_text<'a, M>(
 where
     M: LanguageModel + ?Sized,
 {
-    // Compiled once for `dyn LanguageModel` instead of once per model type in every calling
-    // crate. Not an `async fn`, here and below: an `async fn` keeps its arguments in its state
-    // next to what they are moved into, so the request would be held twice by every stream
-    // being opened.
-    stream_text_dyn(Box::new(model), request)
+    // Compiled once, in goai-core, for `dyn LanguageModel`: the caller's crate only polls a
+    // boxed future made here (an async body is compiled in the crate that polls it, so an
+    // unboxed one would be compiled again in every caller).
+    stream_text_boxed(Box::new(model), Box::new(request))
+}
+
+/// [`stream_text_dyn`], boxed in goai-core.
+fn stream_text_boxed<'a>(
+    model: Box<dyn LanguageModel + 'a>,
+    request: Box<Request>,
+) -> BoxFuture<'a, Result<TextStream<'a>, Error>> {
+    Box::pin(stream_text_dyn(model, request))
 }
 
 /// [`stream_text`] for any model, behind one vtable.
 ///
-/// Nothing happens until the first poll, as with an `async fn`: the span is opened there (under
-/// whatever span is current then), and the timeout counts from there. The future holds either
-/// the model and the request (before) or the opening call (after), never both.
-fn stream_text_dyn<'a>(
+/// The request comes boxed: an `async fn` keeps its arguments in its state next to the
+/// locals they are moved into, which would hold the request twice, in every stream being
+/// opened. Nothing happens until the first poll: the span opens under the span current then,
+/// and the timeout counts from then.
+async fn stream_text_dyn<'a>(
     model: Box<dyn LanguageModel + 'a>,
-    request: Request,
-) -> impl Future<Output = Result<TextStream<'a>, Error>> + Send + 'a {
-    futures_util::future::lazy(move |_| open_text_stream(model, request)).flatten()
+    request: Box<Request>,
+) -> Result<TextStream<'a>, Error> {
+    open_text_stream(model, *request).await
 }
 
-/// The body of [`stream_text_dyn`], run at its first poll.
+/// The body of [`stream_text_dyn`], run at its first poll. Not an `async fn`, so that the
+/// request is taken apart before the future is built (no second copy in its state).
 fn open_text_stream<'a>(
     model: Box<dyn LanguageModel + 'a>,
     request: Request,
