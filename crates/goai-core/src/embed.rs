@@ -285,7 +285,37 @@ pub async fn embed_many<M>(model: &M, request: EmbedRequest) -> Result<EmbedMany
 where
     M: EmbeddingModel + ?Sized,
 {
-    embed_many_dyn(&model, request).await
+    // The body is boxed in goai-core, so that it is compiled there once and not again in
+    // every calling crate (an async body is compiled in the crate that polls it).
+    embed_many_boxed(&model, request).await
+}
+
+/// [`embed_many_dyn`], boxed in goai-core.
+fn embed_many_boxed<'a>(
+    model: &'a dyn EmbeddingModel,
+    request: EmbedRequest,
+) -> crate::model::BoxFuture<'a, Result<EmbedManyResult, Error>> {
+    Box::pin(embed_many_dyn(model, request))
+}
+
+/// One call of [`embed_many`], with retries; checks that every value got an embedding.
+async fn embed_chunk(
+    model: &dyn EmbeddingModel,
+    retry: &crate::retry::RetryPolicy,
+    req: &EmbeddingRequest,
+) -> Result<EmbeddingResponse, Error> {
+    let res = retry.run(|_| model.embed(req)).await?;
+    if res.embeddings.len() != req.values.len() {
+        return Err(Error::schema_validation(
+            format!(
+                "the model returned {} embeddings for {} values",
+                res.embeddings.len(),
+                req.values.len()
+            ),
+            String::new(),
+        ));
+    }
+    Ok(res)
 }
 
 /// [`embed_many`] for any model, behind one vtable.
@@ -307,21 +337,13 @@ async fn embed_many_dyn(
         .collect();
     let retry = &request.retry;
     let fut = async {
-        let mut calls = futures_util::stream::iter(requests.iter().map(|req| async move {
-            let res = retry.run(|_| model.embed(req)).await?;
-            if res.embeddings.len() != req.values.len() {
-                return Err(Error::schema_validation(
-                    format!(
-                        "the model returned {} embeddings for {} values",
-                        res.embeddings.len(),
-                        req.values.len()
-                    ),
-                    String::new(),
-                ));
-            }
-            Ok(res)
-        }))
-        .buffered(request.max_parallel_calls);
+        // Collected first: a `map` closure kept in this future's state would not prove `Send`
+        // for every lifetime behind the `dyn` box (a known limit of the compiler).
+        let chunks: Vec<_> = requests
+            .iter()
+            .map(|req| embed_chunk(model, retry, req))
+            .collect();
+        let mut calls = futures_util::stream::iter(chunks).buffered(request.max_parallel_calls);
         let mut out = EmbedManyResult::default();
         while let Some(res) = calls.next().await {
             let mut res = res?;
