@@ -65,6 +65,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// and optional expiry.
 ///
 /// `Debug` shows the access key id (not a secret) and redacts the rest.
+/// Cloning is cheap (a reference count): a cache hands out the same keys to
+/// every request without copying them.
 ///
 /// # Examples
 ///
@@ -75,9 +77,13 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// ```
 #[derive(Clone)]
 pub struct Credentials {
-    access_key_id: String,
-    secret_access_key: String,
-    session_token: Option<String>,
+    inner: Arc<CredentialsInner>,
+}
+
+#[derive(Clone)]
+struct CredentialsInner {
+    /// The keys, in the form the signer takes them.
+    keys: sigv4::Credentials,
     expires_at: Option<SystemTime>,
     provider_name: Cow<'static, str>,
 }
@@ -89,71 +95,80 @@ impl Credentials {
         secret_access_key: impl Into<String>,
         session_token: Option<String>,
     ) -> Self {
+        let mut keys = sigv4::Credentials::new(access_key_id, secret_access_key);
+        if let Some(token) = session_token.filter(|t| !t.is_empty()) {
+            keys = keys.with_session_token(token);
+        }
         Self {
-            access_key_id: access_key_id.into(),
-            secret_access_key: secret_access_key.into(),
-            session_token: session_token.filter(|t| !t.is_empty()),
-            expires_at: None,
-            provider_name: Cow::Borrowed("static"),
+            inner: Arc::new(CredentialsInner {
+                keys,
+                expires_at: None,
+                provider_name: Cow::Borrowed("static"),
+            }),
         }
     }
 
     /// Sets when these credentials expire. [`CredentialsCache`] refreshes ahead of it.
     #[must_use]
     pub fn with_expiry(mut self, expires_at: SystemTime) -> Self {
-        self.expires_at = Some(expires_at);
+        Arc::make_mut(&mut self.inner).expires_at = Some(expires_at);
         self
     }
 
     /// Names the source these credentials came from (shown in `Debug` and logs).
     #[must_use]
     pub fn with_provider_name(mut self, name: impl Into<Cow<'static, str>>) -> Self {
-        self.provider_name = name.into();
+        Arc::make_mut(&mut self.inner).provider_name = name.into();
         self
     }
 
     /// The access key id.
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        self.inner.keys.access_key_id()
     }
 
     /// The secret access key. Never log it.
     pub fn secret_access_key(&self) -> &str {
-        &self.secret_access_key
+        self.inner.keys.secret_access_key()
     }
 
     /// The session token of temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
-        self.session_token.as_deref()
+        self.inner.keys.session_token()
     }
 
     /// When the credentials expire; `None` means never.
     pub fn expires_at(&self) -> Option<SystemTime> {
-        self.expires_at
+        self.inner.expires_at
     }
 
     /// The name of the source that produced these credentials.
     pub fn provider_name(&self) -> &str {
-        &self.provider_name
+        &self.inner.provider_name
     }
 
     /// Whether the credentials have expired at `now`.
     pub fn is_expired_at(&self, now: SystemTime) -> bool {
-        self.expires_at.is_some_and(|t| t <= now)
+        self.inner.expires_at.is_some_and(|t| t <= now)
+    }
+
+    /// The keys as the signer takes them.
+    pub(crate) fn signing_keys(&self) -> &sigv4::Credentials {
+        &self.inner.keys
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("provider_name", &self.provider_name)
-            .field("access_key_id", &self.access_key_id)
+            .field("provider_name", &self.provider_name())
+            .field("access_key_id", &self.access_key_id())
             .field("secret_access_key", &"** redacted **")
             .field(
                 "session_token",
-                &self.session_token.as_ref().map(|_| "** redacted **"),
+                &self.session_token().map(|_| "** redacted **"),
             )
-            .field("expires_at", &self.expires_at)
+            .field("expires_at", &self.expires_at())
             .finish()
     }
 }

@@ -95,14 +95,10 @@ impl Signer {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Vec<(&'static str, String, bool)>, sigv4::Error> {
-        let mut creds =
-            sigv4::Credentials::new(credentials.access_key_id(), credentials.secret_access_key());
-        if let Some(token) = credentials.session_token() {
-            creds = creds.with_session_token(token);
-        }
+        let creds = credentials.signing_keys();
         let request = SignableRequest::new("POST", url, headers, Payload::Bytes(body));
         let params =
-            SigningParams::new(&creds, region, SIGNING_NAME, self.now()).with_key_cache(&self.keys);
+            SigningParams::new(creds, region, SIGNING_NAME, self.now()).with_key_cache(&self.keys);
         let added = |signer: &mut sigv4::Signer| -> Result<_, sigv4::Error> {
             let out = signer.sign(&request, &params)?;
             Ok(out
