@@ -145,6 +145,9 @@ enum Kind {
     /// The TLS handshake failed for good: a certificate was rejected, or the
     /// server and client share no protocol version or cipher suite.
     Tls,
+    /// The proxy refused the tunnel for good (407: wrong or missing
+    /// credentials; 403: destination forbidden).
+    Proxy,
     Timeout(TimeoutKind),
     Io,
     BodyTooLarge,
@@ -208,7 +211,7 @@ impl TransportError {
     /// Whether the connection could not be established (TLS handshake
     /// failures included).
     pub fn is_connect(&self) -> bool {
-        matches!(self.kind, Kind::Connect | Kind::Tls)
+        matches!(self.kind, Kind::Connect | Kind::Tls | Kind::Proxy)
     }
 
     /// Whether the TLS handshake failed: the server's certificate was rejected
@@ -220,18 +223,25 @@ impl TransportError {
         self.kind == Kind::Tls
     }
 
+    /// Whether the HTTPS proxy refused the tunnel in a way a retry cannot fix:
+    /// it asks for other credentials (407; set them in the proxy URL,
+    /// `http://user:password@host:port`) or forbids the destination (403).
+    pub fn is_proxy_refused(&self) -> bool {
+        self.kind == Kind::Proxy
+    }
+
     /// Whether the response body exceeded the caller's size limit.
     pub fn is_body_too_large(&self) -> bool {
         self.kind == Kind::BodyTooLarge
     }
 
     /// Whether retrying may help (connect failures, I/O errors, first-byte and
-    /// idle timeouts; not TLS handshake failures).
+    /// idle timeouts; not TLS handshake failures nor a proxy's final refusal).
     pub fn is_retryable(&self) -> bool {
         match self.kind {
             Kind::Connect | Kind::Io => true,
             Kind::Timeout(k) => k != TimeoutKind::Request,
-            Kind::Setup | Kind::Tls | Kind::BodyTooLarge => false,
+            Kind::Setup | Kind::Tls | Kind::Proxy | Kind::BodyTooLarge => false,
         }
     }
 }
@@ -242,6 +252,7 @@ impl fmt::Display for TransportError {
             Kind::Setup => f.write_str("could not set up the HTTP client")?,
             Kind::Connect => f.write_str("could not connect")?,
             Kind::Tls => f.write_str("TLS handshake failed")?,
+            Kind::Proxy => f.write_str("the proxy refused the tunnel")?,
             Kind::Timeout(TimeoutKind::FirstByte) => {
                 f.write_str("timed out waiting for the response headers")?
             }
@@ -448,6 +459,8 @@ impl Transport {
                 let kind = if e.is_connect() {
                     if tls_failure(&e) {
                         Kind::Tls
+                    } else if proxy::proxy_refused(&e) {
+                        Kind::Proxy
                     } else {
                         Kind::Connect
                     }

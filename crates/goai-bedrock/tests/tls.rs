@@ -247,3 +247,86 @@ async fn https_goes_through_the_proxy_with_basic_auth_unless_no_proxy_says_other
     );
     assert_eq!(heads.lock().expect("log").len(), 1);
 }
+
+/// A proxy that reads each `CONNECT` head, counts it and answers `answer`,
+/// then closes the connection.
+async fn refusing_proxy(answer: &'static str) -> (u16, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let count: Arc<Mutex<usize>> = Arc::default();
+    let seen = Arc::clone(&count);
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let seen = Arc::clone(&seen);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                *seen.lock().expect("count") += 1;
+                let _ = client.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    (port, count)
+}
+
+#[tokio::test]
+async fn a_proxy_refusal_is_typed_and_final_unless_it_may_pass() {
+    let model_id = "anthropic.claude-3-haiku-20240307-v1:0";
+    let through = |proxy_port: u16| {
+        let mut builder = Bedrock::builder();
+        builder
+            .base_url("https://bedrock.test:443")
+            .region(bedrock_emulator::DEFAULT_REGION)
+            .access_key(
+                bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
+                bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
+            )
+            .ca_bundle(CA)
+            .connect_timeout(std::time::Duration::from_secs(2))
+            .https_proxy(format!("http://user:wrong@127.0.0.1:{proxy_port}"));
+        builder.build().expect("client builds")
+    };
+    let request = || {
+        Request::prompt("hi").retry(
+            goai_core::RetryPolicy::default()
+                .max_retries(2)
+                .initial_backoff(std::time::Duration::from_millis(1)),
+        )
+    };
+
+    // 407: the credentials are wrong; asking again cannot help.
+    let (port, count) =
+        refusing_proxy("HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+            .await;
+    let err = generate_text(&through(port).chat(model_id), request())
+        .await
+        .expect_err("the proxy refuses");
+    let shown = err.to_string();
+    assert!(
+        matches!(
+            err,
+            goai_core::Error::Transport {
+                retryable: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(shown.contains("407"), "{shown}");
+    assert!(!shown.contains("wrong"), "the password leaked: {shown}");
+    assert_eq!(*count.lock().expect("count"), 1, "retried a 407");
+
+    // 502: the proxy could not reach the host this time; retried.
+    let (port, count) = refusing_proxy("HTTP/1.1 502 Bad Gateway\r\n\r\n").await;
+    let err = generate_text(&through(port).chat(model_id), request())
+        .await
+        .expect_err("the proxy refuses");
+    assert!(err.to_string().contains("502"), "{err}");
+    assert_eq!(*count.lock().expect("count"), 3, "{err:?}");
+}

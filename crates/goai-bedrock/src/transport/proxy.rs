@@ -10,11 +10,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use http::Uri;
+use http::{HeaderValue, Uri};
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioIo;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tower_service::Service;
 
@@ -231,7 +231,7 @@ fn parse_net(entry: &str) -> Option<ipnet::IpNet> {
 #[derive(Debug)]
 struct ProxyError {
     proxy: Arc<str>,
-    source: BoxError,
+    source: TunnelError,
 }
 
 impl fmt::Display for ProxyError {
@@ -242,8 +242,160 @@ impl fmt::Display for ProxyError {
 
 impl StdError for ProxyError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        Some(&*self.source)
+        Some(&self.source)
     }
+}
+
+/// Why a `CONNECT` tunnel could not be opened.
+#[derive(Debug)]
+pub(crate) enum TunnelError {
+    /// The TCP connection to the proxy failed.
+    Connect(BoxError),
+    /// Writing the request or reading the answer failed.
+    Io(std::io::Error),
+    /// The proxy closed the connection before its answer was complete.
+    UnexpectedEof,
+    /// The answer's head is longer than [`MAX_ANSWER_HEAD`].
+    AnswerTooLong,
+    /// The answer is not an HTTP response.
+    Malformed,
+    /// The proxy answered with a status other than 2xx.
+    Refused {
+        /// The status code.
+        status: u16,
+        /// The reason phrase, shortened to 100 characters.
+        reason: String,
+    },
+}
+
+/// The longest answer head read from a proxy (its status line and headers).
+const MAX_ANSWER_HEAD: usize = 8192;
+
+impl TunnelError {
+    /// Whether trying again cannot help: the proxy wants other credentials
+    /// (407) or forbids the destination (403).
+    pub(crate) fn is_final(&self) -> bool {
+        matches!(
+            self,
+            Self::Refused {
+                status: 403 | 407,
+                ..
+            }
+        )
+    }
+}
+
+impl fmt::Display for TunnelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Connect(_) => f.write_str("could not connect to the proxy"),
+            Self::Io(_) => f.write_str("the CONNECT exchange with the proxy failed"),
+            Self::UnexpectedEof => {
+                f.write_str("the proxy closed the connection before answering CONNECT")
+            }
+            Self::AnswerTooLong => write!(
+                f,
+                "the proxy's answer to CONNECT is longer than {MAX_ANSWER_HEAD} bytes"
+            ),
+            Self::Malformed => f.write_str("the proxy's answer to CONNECT is not an HTTP response"),
+            Self::Refused { status: 407, .. } => f.write_str(
+                "the proxy requires authorization (407 Proxy Authentication Required): \
+                 check the user and password in the proxy URL",
+            ),
+            Self::Refused { status, reason } => {
+                write!(f, "the proxy refused the tunnel: {status} {reason}")
+            }
+        }
+    }
+}
+
+impl StdError for TunnelError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Self::Connect(e) => Some(&**e),
+            Self::Io(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a TCP connection to `proxy` and asks it, with `CONNECT`, for a tunnel
+/// to `dst`'s host and port (443 for `https`, 80 for `http` when `dst` names
+/// none). Any 2xx answer opens the tunnel (RFC 9110, 9.3.6).
+async fn open_tunnel(
+    mut direct: HttpConnector,
+    proxy: Uri,
+    auth: Option<HeaderValue>,
+    dst: Uri,
+) -> Result<TokioIo<TcpStream>, TunnelError> {
+    let host = dst.host().ok_or(TunnelError::Malformed)?;
+    let port = dst
+        .port_u16()
+        .unwrap_or(if dst.scheme() == Some(&http::uri::Scheme::HTTP) {
+            80
+        } else {
+            443
+        });
+    let mut head =
+        format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n").into_bytes();
+    if let Some(auth) = &auth {
+        head.extend_from_slice(b"Proxy-Authorization: ");
+        head.extend_from_slice(auth.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    let mut io = direct
+        .call(proxy)
+        .await
+        .map_err(|e| TunnelError::Connect(e.into()))?;
+    let stream = io.inner_mut();
+    stream.write_all(&head).await.map_err(TunnelError::Io)?;
+    let mut answer = vec![0u8; MAX_ANSWER_HEAD];
+    let mut filled = 0;
+    loop {
+        let n = stream
+            .read(&mut answer[filled..])
+            .await
+            .map_err(TunnelError::Io)?;
+        if n == 0 {
+            return Err(TunnelError::UnexpectedEof);
+        }
+        filled += n;
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(&answer[..filled]) {
+            Ok(httparse::Status::Complete(_)) => {
+                return match response.code {
+                    Some(200..=299) => Ok(io),
+                    Some(status) => Err(TunnelError::Refused {
+                        status,
+                        reason: response.reason.unwrap_or("").chars().take(100).collect(),
+                    }),
+                    None => Err(TunnelError::Malformed),
+                };
+            }
+            Ok(httparse::Status::Partial) if filled == answer.len() => {
+                return Err(TunnelError::AnswerTooLong);
+            }
+            Ok(httparse::Status::Partial) => {}
+            Err(_) => return Err(TunnelError::Malformed),
+        }
+    }
+}
+
+/// Whether `error`'s chain of causes holds a proxy's final refusal of a tunnel
+/// (see [`TunnelError::is_final`]).
+pub(crate) fn proxy_refused(error: &(dyn StdError + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if e.downcast_ref::<TunnelError>()
+            .is_some_and(TunnelError::is_final)
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// Whether `host` is a loopback name or address (IPv4-mapped IPv6 included),
@@ -282,17 +434,16 @@ impl Service<Uri> for ProxyConnector {
         let route = self.route.as_ref();
         match route.and_then(|r| r.intercept(&dst).map(|i| (i, Arc::clone(&r.shown)))) {
             Some((intercept, proxy)) => {
-                let mut tunnel = Tunnel::new(intercept.uri().clone(), self.direct.clone());
-                if let Some(auth) = intercept.basic_auth() {
-                    tunnel = tunnel.with_auth(auth.clone());
-                }
+                let opening = open_tunnel(
+                    self.direct.clone(),
+                    intercept.uri().clone(),
+                    intercept.basic_auth().cloned(),
+                    dst,
+                );
                 Box::pin(async move {
-                    tunnel.call(dst).await.map_err(|e| {
-                        Box::new(ProxyError {
-                            proxy,
-                            source: Box::new(e),
-                        }) as BoxError
-                    })
+                    opening
+                        .await
+                        .map_err(|source| Box::new(ProxyError { proxy, source }) as BoxError)
                 })
             }
             None => {
