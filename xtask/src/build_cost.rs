@@ -6,6 +6,11 @@
 //! mode in its own target directory (dependencies are fetched first, so the download is not
 //! timed). The figures (wall time, crates compiled, stripped binary size) go to
 //! `target/bench/build-cost.json` and are printed as a markdown table.
+//!
+//! `--runs N` (default 1) builds each app N times, alternating the order (ours first, then the
+//! SDK first, ...), and reports the median wall time of each, with every run's times and the
+//! median of the per-run ratios: this machine's speed drifts by 10–15% within minutes, which a
+//! single pair of builds cannot tell from a change.
 
 use std::fs;
 use std::path::Path;
@@ -123,8 +128,36 @@ fn json_entry(key: &str, ours: f64, lean: f64, peer: f64, unit: &str) -> String 
     )
 }
 
+/// The median of `values` (the mean of the middle two for an even count).
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
+}
+
+/// `--runs N` from the arguments (default 1).
+fn runs_flag(rest: &[String]) -> Result<usize, String> {
+    match rest.iter().position(|a| a == "--runs") {
+        None => Ok(1),
+        Some(i) => rest
+            .get(i + 1)
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| "--runs needs a whole number of at least 1".to_owned()),
+    }
+}
+
 /// Runs the measurement and prints the table.
-pub(crate) fn build_cost(_rest: &[String]) -> Result<(), String> {
+pub(crate) fn build_cost(rest: &[String]) -> Result<(), String> {
+    let runs = runs_flag(rest)?;
     let base = root().join("target").join("build-cost");
     let ours_dir = base.join("ours");
     let lean_dir = base.join("ours-http1");
@@ -153,9 +186,32 @@ pub(crate) fn build_cost(_rest: &[String]) -> Result<(), String> {
         }
     }
 
-    let ours = measure(&ours_dir, "ours")?;
-    let lean = measure(&lean_dir, "ours-http1")?;
-    let peer = measure(&peer_dir, "peer")?;
+    // Each run builds all three; odd runs start with the SDK, so that a drift in the machine's
+    // speed hits both sides alike.
+    let mut times: Vec<[f64; 3]> = Vec::with_capacity(runs);
+    let mut last = None;
+    for run in 0..runs {
+        if runs > 1 {
+            eprintln!("xtask: build-cost run {}/{runs}", run + 1);
+        }
+        let (ours, lean, peer) = if run % 2 == 0 {
+            let ours = measure(&ours_dir, "ours")?;
+            let lean = measure(&lean_dir, "ours-http1")?;
+            (ours, lean, measure(&peer_dir, "peer")?)
+        } else {
+            let peer = measure(&peer_dir, "peer")?;
+            let lean = measure(&lean_dir, "ours-http1")?;
+            (measure(&ours_dir, "ours")?, lean, peer)
+        };
+        times.push([ours.seconds, lean.seconds, peer.seconds]);
+        last = Some((ours, lean, peer));
+    }
+    let (mut ours, mut lean, mut peer) = last.ok_or("no build ran")?;
+    let column = |i: usize| times.iter().map(|t| t[i]).collect::<Vec<f64>>();
+    ours.seconds = median(&column(0));
+    lean.seconds = median(&column(1));
+    peer.seconds = median(&column(2));
+    let ratios: Vec<f64> = times.iter().map(|t| t[2] / t[0]).collect();
 
     let json = [
         json_entry(
@@ -181,6 +237,16 @@ pub(crate) fn build_cost(_rest: &[String]) -> Result<(), String> {
         ),
     ]
     .join(",\n");
+    let per_run: Vec<String> = times
+        .iter()
+        .map(|t| format!("[{:.1}, {:.1}, {:.1}]", t[0], t[1], t[2]))
+        .collect();
+    let json = format!(
+        "{json},\n  \"runs\": {{\"count\": {runs}, \"seconds_ours_http1_peer\": [{}], \
+         \"median_ratio\": {:.3}}}",
+        per_run.join(", "),
+        median(&ratios),
+    );
     let out_dir = root().join("target").join("bench");
     fs::create_dir_all(&out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
     fs::write(out_dir.join("build-cost.json"), format!("{{\n{json}\n}}\n"))
@@ -193,13 +259,28 @@ pub(crate) fn build_cost(_rest: &[String]) -> Result<(), String> {
     println!(
         "{}",
         row(
-            "wall time",
+            if runs > 1 {
+                "wall time (median)"
+            } else {
+                "wall time"
+            },
             ours.seconds,
             lean.seconds,
             peer.seconds,
             |v| format!("{v:.1} s")
         )
     );
+    if runs > 1 {
+        let listed: Vec<String> = times
+            .iter()
+            .map(|t| format!("{:.1} / {:.1} / {:.1} s", t[0], t[1], t[2]))
+            .collect();
+        println!(
+            "| wall time, each run (ours / HTTP/1.1 only / SDK) | {} | | | median of the ratios {:.2}× | |",
+            listed.join("; "),
+            median(&ratios)
+        );
+    }
     println!(
         "{}",
         row(

@@ -7,7 +7,8 @@
 //! - `demo`: the README quick start (stream an answer through the whole stack).
 //! - `fuzz [SECONDS]`: run the cargo-fuzz targets under `fuzz/` (needs `cargo install cargo-fuzz`).
 //! - `bench`: the side-by-side comparison with the official SDK (`benches/peers`).
-//! - `build-cost`: clean release builds of a tiny app on goai-bedrock and on the official SDK.
+//! - `build-cost [--runs N]`: clean release builds of a tiny app on goai-bedrock and on the
+//!   official SDK (N alternating runs, medians).
 
 use std::env;
 use std::io::{BufRead, BufReader};
