@@ -68,9 +68,17 @@ fn try_client(
     port: u16,
     configure: impl FnOnce(&mut goai_bedrock::BedrockBuilder),
 ) -> Result<Bedrock, goai_bedrock::ConfigError> {
+    emulator_client(&format!("https://localhost:{port}"), configure)
+}
+
+/// A client of the emulator's region and keys at `base`, configured further by `configure`.
+fn emulator_client(
+    base: &str,
+    configure: impl FnOnce(&mut goai_bedrock::BedrockBuilder),
+) -> Result<Bedrock, goai_bedrock::ConfigError> {
     let mut builder = Bedrock::builder();
     builder
-        .base_url(format!("https://localhost:{port}"))
+        .base_url(base)
         .region(bedrock_emulator::DEFAULT_REGION)
         .access_key(
             bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
@@ -140,17 +148,20 @@ async fn https_is_trusted_through_the_ca_bundle_and_only_through_it() {
     }
 }
 
-/// A minimal HTTP `CONNECT` proxy on 127.0.0.1 that records each request head,
-/// sends every tunnel to 127.0.0.1 at the port asked for (so that the client
-/// never resolves the name itself), and answers `200` before relaying bytes.
-async fn connect_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+/// A TCP server on 127.0.0.1 that reads each connection's request head (up to
+/// the blank line, at most 8 KiB) and hands the connection and the head to
+/// `handle`.
+async fn head_server<F, Fut>(handle: F) -> u16
+where
+    F: Fn(TcpStream, String) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let heads: Arc<Mutex<Vec<String>>> = Arc::default();
-    let log = Arc::clone(&heads);
+    let handle = Arc::new(handle);
     tokio::spawn(async move {
         while let Ok((mut client, _)) = listener.accept().await {
-            let log = Arc::clone(&log);
+            let handle = Arc::clone(&handle);
             tokio::spawn(async move {
                 let mut head = Vec::new();
                 let mut byte = [0u8; 1];
@@ -160,27 +171,41 @@ async fn connect_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
                     }
                     head.push(byte[0]);
                 }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                log.lock().expect("log").push(head.clone());
-                let port = head
-                    .split_whitespace()
-                    .nth(1)
-                    .and_then(|target| target.rsplit_once(':'))
-                    .and_then(|(_, port)| port.parse::<u16>().ok());
-                let Some(port) = port else { return };
-                let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", port)).await else {
-                    return;
-                };
-                if client
-                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .await
-                    .is_ok()
-                {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-                }
+                handle(client, String::from_utf8_lossy(&head).into_owned()).await;
             });
         }
     });
+    port
+}
+
+/// A minimal HTTP `CONNECT` proxy on 127.0.0.1 that records each request head,
+/// sends every tunnel to 127.0.0.1 at the port asked for (so that the client
+/// never resolves the name itself), and answers `200` before relaying bytes.
+async fn connect_proxy() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let heads: Arc<Mutex<Vec<String>>> = Arc::default();
+    let log = Arc::clone(&heads);
+    let port = head_server(move |mut client, head| {
+        log.lock().expect("log").push(head.clone());
+        async move {
+            let port = head
+                .split_whitespace()
+                .nth(1)
+                .and_then(|target| target.rsplit_once(':'))
+                .and_then(|(_, port)| port.parse::<u16>().ok());
+            let Some(port) = port else { return };
+            let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", port)).await else {
+                return;
+            };
+            if client
+                .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                .await
+                .is_ok()
+            {
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+            }
+        }
+    })
+    .await;
     (port, heads)
 }
 
@@ -196,21 +221,16 @@ async fn https_goes_through_the_proxy_with_basic_auth_unless_no_proxy_says_other
     // `bedrock.test` (RFC 6761) does not resolve: only the proxy can reach it.
     let base = format!("https://bedrock.test:{tls_port}");
     let proxied = |no_proxy: Option<&str>| {
-        let mut builder = Bedrock::builder();
-        builder
-            .base_url(base.as_str())
-            .region(bedrock_emulator::DEFAULT_REGION)
-            .access_key(
-                bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
-                bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
-            )
-            .ca_bundle(CA)
-            .connect_timeout(std::time::Duration::from_secs(2))
-            .https_proxy(format!("http://user:pw@127.0.0.1:{proxy_port}"));
-        if let Some(hosts) = no_proxy {
-            builder.no_proxy(hosts);
-        }
-        builder.build().expect("client builds")
+        emulator_client(&base, |builder| {
+            builder
+                .ca_bundle(CA)
+                .connect_timeout(std::time::Duration::from_secs(2))
+                .https_proxy(format!("http://user:pw@127.0.0.1:{proxy_port}"));
+            if let Some(hosts) = no_proxy {
+                builder.no_proxy(hosts);
+            }
+        })
+        .expect("client builds")
     };
 
     let client = proxied(None);
@@ -251,27 +271,15 @@ async fn https_goes_through_the_proxy_with_basic_auth_unless_no_proxy_says_other
 /// A proxy that reads each `CONNECT` head, counts it and answers `answer`,
 /// then closes the connection.
 async fn refusing_proxy(answer: &'static str) -> (u16, Arc<Mutex<usize>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let port = listener.local_addr().expect("addr").port();
     let count: Arc<Mutex<usize>> = Arc::default();
     let seen = Arc::clone(&count);
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let seen = Arc::clone(&seen);
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
-                    if client.read_exact(&mut byte).await.is_err() {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                *seen.lock().expect("count") += 1;
-                let _ = client.write_all(answer.as_bytes()).await;
-            });
+    let port = head_server(move |mut client, _head| {
+        *seen.lock().expect("count") += 1;
+        async move {
+            let _ = client.write_all(answer.as_bytes()).await;
         }
-    });
+    })
+    .await;
     (port, count)
 }
 
@@ -279,18 +287,13 @@ async fn refusing_proxy(answer: &'static str) -> (u16, Arc<Mutex<usize>>) {
 async fn a_proxy_refusal_is_typed_and_final_unless_it_may_pass() {
     let model_id = "anthropic.claude-3-haiku-20240307-v1:0";
     let through = |proxy_port: u16| {
-        let mut builder = Bedrock::builder();
-        builder
-            .base_url("https://bedrock.test:443")
-            .region(bedrock_emulator::DEFAULT_REGION)
-            .access_key(
-                bedrock_emulator::DEFAULT_ACCESS_KEY_ID,
-                bedrock_emulator::DEFAULT_SECRET_ACCESS_KEY,
-            )
-            .ca_bundle(CA)
-            .connect_timeout(std::time::Duration::from_secs(2))
-            .https_proxy(format!("http://user:wrong@127.0.0.1:{proxy_port}"));
-        builder.build().expect("client builds")
+        emulator_client("https://bedrock.test:443", |builder| {
+            builder
+                .ca_bundle(CA)
+                .connect_timeout(std::time::Duration::from_secs(2))
+                .https_proxy(format!("http://user:wrong@127.0.0.1:{proxy_port}"));
+        })
+        .expect("client builds")
     };
     let request = || {
         Request::prompt("hi").retry(
