@@ -222,38 +222,42 @@ impl Bedrock {
         let named = |list: &[(&str, &str)], name: &str| {
             list.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
         };
-        let defaults = [
-            (DefaultHeader::UserAgent, USER_AGENT),
-            (DefaultHeader::ContentType, "application/json"),
-            (DefaultHeader::Accept, op.accept()),
-            (DefaultHeader::InvocationId, invocation_id),
-            (DefaultHeader::Request, amz_request.as_str()),
+        let defaults: [(&'static HeaderName, SentValue<'_>); 5] = [
+            (&USER_AGENT_NAME, SentValue::Constant(USER_AGENT)),
+            (&CONTENT_TYPE_NAME, SentValue::Constant("application/json")),
+            (&ACCEPT_NAME, SentValue::Constant(op.accept())),
+            (&INVOCATION_ID_NAME, SentValue::Given(invocation_id)),
+            (&REQUEST_NAME, SentValue::Given(amz_request.as_str())),
         ];
-        // Every header sent, in order, before signing: a default's name is kept as its
-        // constant (no parsing), a configured one as given, lower-cased.
-        let mut sent: Vec<(SentName, &str)> =
+        // Every header sent, in order, before signing: a default keeps its name constant (no
+        // parsing) and a constant value as such (no validation or copy); a configured header
+        // is kept as given, its name lower-cased.
+        let mut sent: Vec<(SentName, SentValue<'_>)> =
             Vec::with_capacity(defaults.len() + provider_headers.len() + call_headers.len());
-        for (default, value) in defaults {
-            let name = default.name_str();
-            if !named(&provider_headers, name) && !named(&call_headers, name) {
-                sent.push((SentName::Default(default), value));
+        for (name, value) in defaults {
+            if !named(&provider_headers, name.as_str()) && !named(&call_headers, name.as_str()) {
+                sent.push((SentName::Default(name), value));
             }
         }
         for (n, v) in &provider_headers {
             if !named(&call_headers, n) {
-                sent.push((SentName::Custom(n.to_ascii_lowercase()), v));
+                sent.push((
+                    SentName::Custom(n.to_ascii_lowercase()),
+                    SentValue::Given(v),
+                ));
             }
         }
         for (n, v) in &call_headers {
-            sent.push((SentName::Custom(n.to_ascii_lowercase()), v));
+            sent.push((
+                SentName::Custom(n.to_ascii_lowercase()),
+                SentValue::Given(v),
+            ));
         }
         let mut headers = http::HeaderMap::with_capacity(sent.len() + 3);
         for (name, value) in &sent {
-            let value = match name {
-                SentName::Default(d) if let Some(constant) = d.static_value(op) => {
-                    HeaderValue::from_static(constant)
-                }
-                _ => HeaderValue::from_str(value).map_err(|_| {
+            let value = match value {
+                SentValue::Constant(constant) => HeaderValue::from_static(constant),
+                SentValue::Given(given) => HeaderValue::from_str(given).map_err(|_| {
                     AttemptError::Other(Error::invalid_request(format!(
                         "invalid value for header {:?}",
                         name.as_str()
@@ -261,7 +265,7 @@ impl Bedrock {
                 })?,
             };
             let name = match name {
-                SentName::Default(d) => d.name(),
+                SentName::Default(name) => (*name).clone(),
                 SentName::Custom(n) => HeaderName::from_bytes(n.as_bytes()).map_err(|_| {
                     AttemptError::Other(Error::invalid_request(format!(
                         "invalid header name {n:?}"
@@ -280,7 +284,7 @@ impl Bedrock {
                     )));
                 };
                 let signable: Vec<(&str, &str)> =
-                    sent.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+                    sent.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
                 let added = self
                     .inner
                     .signer
@@ -451,53 +455,17 @@ impl Bedrock {
     }
 }
 
-/// A header every request carries unless the caller replaces it.
-#[derive(Debug, Clone, Copy)]
-enum DefaultHeader {
-    UserAgent,
-    ContentType,
-    Accept,
-    InvocationId,
-    Request,
-}
-
-impl DefaultHeader {
-    fn name(self) -> HeaderName {
-        const INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
-        const REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
-        match self {
-            Self::UserAgent => http::header::USER_AGENT,
-            Self::ContentType => http::header::CONTENT_TYPE,
-            Self::Accept => http::header::ACCEPT,
-            Self::InvocationId => INVOCATION_ID,
-            Self::Request => REQUEST,
-        }
-    }
-
-    fn name_str(self) -> &'static str {
-        match self {
-            Self::UserAgent => "user-agent",
-            Self::ContentType => "content-type",
-            Self::Accept => "accept",
-            Self::InvocationId => "amz-sdk-invocation-id",
-            Self::Request => "amz-sdk-request",
-        }
-    }
-
-    /// The value, when it is a constant (sent without validating or copying it).
-    fn static_value(self, op: Operation) -> Option<&'static str> {
-        match self {
-            Self::UserAgent => Some(USER_AGENT),
-            Self::ContentType => Some("application/json"),
-            Self::Accept => Some(op.accept()),
-            Self::InvocationId | Self::Request => None,
-        }
-    }
-}
+// The names of the headers every request carries unless the caller replaces them.
+static USER_AGENT_NAME: HeaderName = http::header::USER_AGENT;
+static CONTENT_TYPE_NAME: HeaderName = http::header::CONTENT_TYPE;
+static ACCEPT_NAME: HeaderName = http::header::ACCEPT;
+static INVOCATION_ID_NAME: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+static REQUEST_NAME: HeaderName = HeaderName::from_static("amz-sdk-request");
 
 /// The name of a header about to be sent.
 enum SentName {
-    Default(DefaultHeader),
+    /// One of the defaults.
+    Default(&'static HeaderName),
     /// A configured header's name, lower-cased.
     Custom(String),
 }
@@ -505,8 +473,26 @@ enum SentName {
 impl SentName {
     fn as_str(&self) -> &str {
         match self {
-            Self::Default(d) => d.name_str(),
+            Self::Default(name) => name.as_str(),
             Self::Custom(n) => n,
+        }
+    }
+}
+
+/// The value of a header about to be sent.
+#[derive(Clone, Copy)]
+enum SentValue<'a> {
+    /// A constant: sent without validating or copying it.
+    Constant(&'static str),
+    /// A value computed per call or configured.
+    Given(&'a str),
+}
+
+impl SentValue<'_> {
+    fn as_str(&self) -> &str {
+        match *self {
+            Self::Constant(v) => v,
+            Self::Given(v) => v,
         }
     }
 }
