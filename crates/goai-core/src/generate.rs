@@ -152,11 +152,10 @@ where
 {
     use futures_util::future::Either;
     let deadline = timeout.map(|d| (tokio::time::Instant::now() + d, d));
+    let timed = timed(fut, deadline);
     match cancel {
-        Some(token) => Either::Left(Box::pin(async move {
-            controlled_until(fut, deadline, Some(&token)).await
-        })),
-        None => Either::Right(controlled_until::<'f, T, F>(fut, deadline, None)),
+        Some(token) => Either::Left(Box::pin(race_cancel(token, timed))),
+        None => Either::Right(timed),
     }
 }
 
@@ -174,23 +173,42 @@ where
     F: Future<Output = Result<T, Error>> + 'c,
     T: 'c,
 {
+    use futures_util::future::Either;
+    let timed = timed(fut, deadline);
+    match cancel {
+        Some(token) => Either::Left(Box::pin(race_cancel(token, timed))),
+        None => Either::Right(timed),
+    }
+}
+
+/// `fut` bounded by `deadline`, failing with [`Error::Timeout`] naming the timeout.
+fn timed<T, F>(
+    fut: F,
+    deadline: Option<(tokio::time::Instant, std::time::Duration)>,
+) -> impl Future<Output = Result<T, Error>>
+where
+    F: Future<Output = Result<T, Error>>,
+{
     use futures_util::future::{Either, FutureExt};
-    let timed = match deadline {
+    match deadline {
         Some((at, d)) => Either::Left(
             tokio::time::timeout_at(at, fut)
                 .map(move |r| r.unwrap_or_else(|_| Err(Error::Timeout { after: Some(d) }))),
         ),
         None => Either::Right(fut),
-    };
-    match cancel {
-        Some(token) => Either::Left(Box::pin(async move {
-            tokio::select! {
-                biased;
-                () = token.cancelled() => Err(Error::Cancelled),
-                r = timed => r,
-            }
-        })),
-        None => Either::Right(timed),
+    }
+}
+
+/// `fut`, unless `token` (owned or borrowed) is cancelled first ([`Error::Cancelled`];
+/// checked first when both are ready).
+async fn race_cancel<T>(
+    token: impl std::borrow::Borrow<CancellationToken>,
+    fut: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    tokio::select! {
+        biased;
+        () = token.borrow().cancelled() => Err(Error::Cancelled),
+        r = fut => r,
     }
 }
 
