@@ -68,7 +68,8 @@ pub(crate) enum Auth {
 /// Where requests go: `scheme://authority` plus an optional path prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Endpoint {
-    pub(crate) scheme: String,
+    /// `http` or `https`.
+    pub(crate) scheme: &'static str,
     pub(crate) authority: String,
     pub(crate) path_prefix: String,
 }
@@ -79,12 +80,15 @@ impl Endpoint {
             .trim()
             .parse()
             .map_err(|e| ConfigError::new(format!("base URL {url:?}: {e}")))?;
-        let scheme = uri.scheme_str().unwrap_or_default().to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
-            return Err(ConfigError::new(format!(
-                "base URL {url:?} must start with http:// or https://"
-            )));
-        }
+        let scheme = match uri.scheme_str() {
+            Some(s) if s.eq_ignore_ascii_case("https") => "https",
+            Some(s) if s.eq_ignore_ascii_case("http") => "http",
+            _ => {
+                return Err(ConfigError::new(format!(
+                    "base URL {url:?} must start with http:// or https://"
+                )));
+            }
+        };
         let authority = uri
             .authority()
             .map(|a| a.as_str().to_owned())
@@ -123,7 +127,7 @@ impl Endpoint {
             "bedrock-runtime"
         };
         Self {
-            scheme: "https".to_owned(),
+            scheme: "https",
             authority: format!("{service}.{region}.{suffix}"),
             path_prefix: String::new(),
         }
@@ -149,7 +153,7 @@ impl Endpoint {
         let mut out = String::with_capacity(
             self.scheme.len() + 3 + self.authority.len() + self.path_prefix.len() + more,
         );
-        out.push_str(&self.scheme);
+        out.push_str(self.scheme);
         out.push_str("://");
         out.push_str(&self.authority);
         out.push_str(&self.path_prefix);
